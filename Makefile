@@ -1,0 +1,45 @@
+# Two commands for a fresh clone: `make run` serves the site, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=site_config.settings.test
+
+.PHONY: run test check browser-deps clean
+
+run: $(VENV)/.runtime .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_site
+	@echo "Serving Citewell at http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/). Ctrl-C stops it."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev check browser-deps
+	$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.dev
+	$(TEST_SETTINGS) $(PY) manage.py check --fail-level WARNING
+	$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+
+browser-deps:
+	@sh scripts/ensure-chromium.sh
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "Citewell needs Python 3.10 or newer as $(PYTHON) (Django 5.2)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+.env:
+	@$(PYTHON) -c 'import secrets; print("SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env with a new SECRET_KEY for local use."
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .test-media screenshots

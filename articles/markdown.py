@@ -1,0 +1,291 @@
+"""Markdown to safe HTML: the one renderer for pages, the admin preview and checks.
+
+Editors' Markdown is untrusted. It is rendered with Python-Markdown, then cleaned
+with nh3 on an allow-list; the derived fields of an article (HTML, table of
+contents, citations, word count, reading time) are computed here and stored on
+save, never on a page view.
+"""
+
+import html
+import math
+import re
+import xml.etree.ElementTree as etree
+from collections import Counter
+from dataclasses import dataclass, field
+
+import markdown as md
+import nh3
+from django.conf import settings
+from django.utils.html import strip_tags
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+BLOCKS = ("food-sources", "supplement-forms")
+BLOCK_LABELS = {"food-sources": "food sources table", "supplement-forms": "supplement forms table"}
+# Ids the article page gives its own sections; body headings never take them.
+PAGE_IDS = ("content", "summary", "key-points", "contents", "article", "article-body", "faq",
+            "references", "disclaimer", "food-sources", "supplement-forms", "site-header",
+            "site-footer")
+RESERVED_IDS = frozenset(PAGE_IDS) | {f"{name}-title" for name in PAGE_IDS}
+NUMBERED_ID_RE = re.compile(r"^(?:ref|cite|faq|card)-\d+(?:-\d+)?$")
+
+BODY_HELP = (
+    "Markdown. Start each section with a ## heading (### for a subsection); the "
+    "table of contents is built from the ## headings. Cite a reference by its order "
+    "number: [^2], or several at once: [^2,4], placed after the sentence's full stop. "
+    "Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that "
+    "table; without a marker it follows the body."
+)
+ANSWER_HELP = "Markdown. Cite a reference by its order number, e.g. [^2]."
+
+CITATION_RE = r"\[\^(\d+(?:\s*,\s*\d+)*)\]"
+BLOCK_LINE_RE = re.compile(r"^\[\[([^\]\s]+)\]\]\s*$", re.M)
+BLOCK_HTML_RE = re.compile(r"<p>\[\[(%s)\]\]</p>" % "|".join(BLOCKS))
+SENTINEL = "<!--block:%s-->"
+SENTINEL_RE = re.compile(r"<!--block:([a-z-]+)-->")
+EXTERNAL_LINK_RE = re.compile(r'(<a\s[^>]*?\bhref="(?:https?:)?//[^"]*")')
+WORD_RE = re.compile(r"\w+(?:['’.\-]\w+)*")
+CITE_ID_RE = re.compile(r"^cite-\d+(?:-\d+)?$")
+SLUG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+SAFE_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "b", "i",
+    "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead",
+    "tbody", "tfoot", "tr", "th", "td", "caption", "sup", "sub", "abbr", "del", "ins",
+    "img", "figure", "figcaption", "mark", "small", "kbd", "s",
+}
+SAFE_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "abbr": {"title"},
+    **{f"h{level}": {"id"} for level in range(2, 7)},
+}
+
+
+def _slugify(value, separator):
+    slug = toc_slugify(value, separator) or "section"
+    return f"{slug}-section" if is_reserved(slug) else slug
+
+
+def is_reserved(element_id):
+    return element_id in RESERVED_IDS or bool(NUMBERED_ID_RE.match(element_id))
+
+
+def _attribute_filter(tag, attr, value):
+    if attr == "id":
+        if tag == "a":
+            return value if CITE_ID_RE.match(value) else None
+        return value if SLUG_ID_RE.match(value) and not is_reserved(value) else None
+    if tag == "img" and attr == "src":
+        # Only images uploaded to this site: no third-party requests from a page.
+        media = settings.MEDIA_URL
+        return value if value.startswith(media) and not value.startswith("//") else None
+    return value
+
+
+def sanitize(raw_html):
+    """Clean HTML on the allow-list; external links get rel=noopener noreferrer."""
+    cleaned = nh3.clean(
+        raw_html,
+        tags=SAFE_TAGS,
+        clean_content_tags={"script", "style", "svg", "math", "template", "iframe",
+                            "object", "embed", "noscript", "textarea", "select"},
+        attributes=SAFE_ATTRIBUTES,
+        allowed_classes={"sup": {"citation"}},
+        attribute_filter=_attribute_filter,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    return EXTERNAL_LINK_RE.sub(r'\1 rel="noopener noreferrer"', cleaned)
+
+
+class CitationProcessor(InlineProcessor):
+    """[^2] or [^2,4] becomes a superscript link to reference 2 (and 4)."""
+
+    def handleMatch(self, m, data):
+        sup = etree.Element("sup", {"class": "citation"})
+        for number in re.split(r"\s*,\s*", m.group(1)):
+            link = etree.SubElement(sup, "a", {"href": f"#ref-{int(number)}", "data-cite": str(int(number))})
+            link.text = f"[{int(number)}]"
+        return sup, m.start(0), m.end(0)
+
+
+class CitationCounter(Treeprocessor):
+    """Counts citations in document order and gives each one an anchor id."""
+
+    def __init__(self, md, renderer):
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root):
+        for link in root.iter("a"):
+            number = link.attrib.pop("data-cite", None)
+            if number is None:
+                continue
+            self.renderer.cited[int(number)] += 1
+            if self.renderer.anchors:
+                link.set("id", citation_id(int(number), self.renderer.cited[int(number)]))
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list = field(default_factory=list)
+    citations: dict = field(default_factory=dict)
+    blocks: list = field(default_factory=list)
+    headings: list = field(default_factory=list)
+
+    @property
+    def text(self):
+        return html.unescape(strip_tags(SENTINEL_RE.sub(" ", self.html)))
+
+
+class _Renderer:
+    def __init__(self, anchors):
+        self.anchors = anchors
+        self.cited = Counter()
+        self.md = md.Markdown(
+            extensions=["tables", "toc", "sane_lists", "fenced_code"],
+            extension_configs={
+                "tables": {"use_align_attribute": True},
+                "toc": {"slugify": _slugify, "toc_depth": "1-6"},
+            },
+            output_format="html",
+        )
+        self.md.inlinePatterns.register(CitationProcessor(CITATION_RE), "citation", 175)
+        self.md.treeprocessors.register(CitationCounter(self.md, self), "citations", 4)
+
+    def render(self, text):
+        raw = self.md.convert(text or "")
+        headings = []
+
+        def walk(tokens):
+            for token in tokens:
+                headings.append((token["level"], html.unescape(token["name"])))
+                walk(token["children"])
+
+        walk(self.md.toc_tokens)
+        toc = [
+            {"id": token["id"], "title": html.unescape(token["name"])}
+            for token in self.md.toc_tokens
+            if token["level"] == 2
+        ]
+        cleaned = sanitize(raw)
+        blocks = BLOCK_HTML_RE.findall(cleaned)
+        cleaned = BLOCK_HTML_RE.sub(lambda m: SENTINEL % m.group(1), cleaned)
+        return Rendered(
+            html=cleaned,
+            toc=toc,
+            citations={str(n): count for n, count in sorted(self.cited.items())},
+            blocks=blocks,
+            headings=headings,
+        )
+
+
+def render(text, anchors=True):
+    """Render Markdown to sanitized HTML with its table of contents and citations."""
+    return _Renderer(anchors).render(text)
+
+
+def citation_id(number, occurrence):
+    return f"cite-{number}" if occurrence == 1 else f"cite-{number}-{occurrence}"
+
+
+def preview(text):
+    """The markdownx preview: the readers' rendering, with block markers shown."""
+    rendered = render(text)
+    return SENTINEL_RE.sub(
+        lambda m: f'<p class="block-placeholder">[{BLOCK_LABELS[m.group(1)]} appears here]</p>',
+        rendered.html,
+    )
+
+
+def split_blocks(body_html, available):
+    """Cut stored body HTML at its block markers.
+
+    Returns parts, each {"html": ...} or {"block": name}; a block in `available`
+    that the body does not place is appended after the body, and a marker for a
+    block with no rows is dropped.
+    """
+    parts, placed = [], set()
+    for index, piece in enumerate(SENTINEL_RE.split(body_html)):
+        if index % 2 == 0:
+            if piece.strip():
+                parts.append({"html": piece})
+        elif piece in available and piece not in placed:
+            parts.append({"block": piece})
+            placed.add(piece)
+    parts.extend({"block": name} for name in available if name not in placed)
+    return parts
+
+
+def count_words(*texts):
+    return sum(len(WORD_RE.findall(text or "")) for text in texts)
+
+
+def minutes_to_read(words):
+    return max(1, math.ceil(words / settings.WORDS_PER_MINUTE))
+
+
+def article_text(article, body_html):
+    """Everything a reader reads on the article page, as plain text pieces."""
+    yield from (article.title, article.subtitle, article.lead, article.summary)
+    yield html.unescape(strip_tags(SENTINEL_RE.sub(" ", body_html)))
+    if article.pk is None:
+        return
+    for point in article.key_points.all():
+        yield from (point.title, point.text)
+    for form in article.supplement_forms.all():
+        yield from (form.name, form.get_bioavailability_display(), form.common_use,
+                    form.efficacy, form.notes)
+    for food in article.food_sources.all():
+        yield from (food.name, food.serving)
+    for faq in article.faqs.all():
+        yield from (faq.question, html.unescape(strip_tags(faq.answer_html)))
+
+
+def reading_stats(article, body_html):
+    words = count_words(*article_text(article, body_html))
+    return {"word_count": words, "reading_minutes": minutes_to_read(words)}
+
+
+def derive_article(article):
+    """All stored derived fields of an article, from its Markdown and its rows."""
+    rendered = render(article.body)
+    return {
+        "body_html": rendered.html,
+        "toc": rendered.toc,
+        "citations": rendered.citations,
+        **reading_stats(article, rendered.html),
+    }
+
+
+def check(text, reference_numbers, blocks_allowed=True):
+    """Problems that stop a save: unknown citations, bad block markers, # headings."""
+    rendered = render(text)
+    errors = []
+    unknown = sorted(int(n) for n in rendered.citations if int(n) not in reference_numbers)
+    if unknown:
+        listed = ", ".join(f"[^{n}]" for n in unknown)
+        have = ", ".join(str(n) for n in sorted(reference_numbers)) or "none yet"
+        errors.append(
+            f"{listed} cites a reference this article does not have "
+            f"(reference numbers: {have})."
+        )
+    markers = BLOCK_LINE_RE.findall(text or "")
+    for name in sorted(set(markers)):
+        if not blocks_allowed:
+            errors.append(f"[[{name}]] can only be used in the article body.")
+        elif name not in BLOCKS:
+            allowed = " or ".join(f"[[{b}]]" for b in BLOCKS)
+            errors.append(f"[[{name}]] is not a block this site knows; use {allowed}.")
+        elif markers.count(name) > 1:
+            errors.append(f"[[{name}]] appears {markers.count(name)} times; place it once.")
+    if any(level == 1 for level, _ in rendered.headings):
+        errors.append("Use ## for section headings: a single # is the article's title.")
+    return errors

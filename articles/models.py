@@ -1,0 +1,346 @@
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from . import markdown
+
+DOI_RE = r"^10\.\d{4,9}/\S+$"
+PMID_RE = r"^[1-9]\d{0,8}$"
+
+validate_doi = RegexValidator(
+    DOI_RE,
+    "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/).",
+)
+validate_pmid = RegexValidator(PMID_RE, "A PubMed ID is a number such as 23912329.")
+validate_web_url = URLValidator(
+    schemes=["http", "https"], message="Enter a full http:// or https:// address."
+)
+
+
+DERIVED_FIELDS = ("body_html", "toc", "citations", "word_count", "reading_minutes")
+# What lists never need: the Markdown and what is derived from it.
+HEAVY_FIELDS = ("body", "body_html", "toc", "citations")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, with a publish time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_list(self):
+        return self.defer(*HEAVY_FIELDS).order_by(
+            "-published_at", "-pk"
+        )
+
+    def for_detail(self):
+        """Everything the article page shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            *(Prefetch(name, queryset=model.objects.order_by("order")) for name, model in CHILDREN)
+        )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The address: /articles/<slug>/."
+    )
+    subtitle = models.CharField(max_length=250, blank=True)
+    lead = models.TextField(
+        help_text="The opening paragraph, shown under the byline. Plain text."
+    )
+    summary = models.TextField(
+        "quick summary", help_text="Two or three sentences shown as the Quick Summary."
+    )
+    body = MarkdownxField(help_text=markdown.BODY_HELP)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "published", null=True, blank=True, db_index=True,
+        help_text="Readers see a published article from this moment on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    author = models.CharField(max_length=120)
+    medical_reviewer = models.CharField(max_length=120, blank=True)
+    meta_description = models.CharField(
+        max_length=160,
+        help_text="Shown by search engines and when the page is shared; at most 160 characters.",
+    )
+    nutrient_name = models.CharField(
+        max_length=60, blank=True,
+        help_text="The nutrient the food sources are measured in, e.g. Magnesium.",
+    )
+    daily_value_mg = models.DecimalField(
+        "daily value (mg)", max_digits=8, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text="The adult Daily Value; each food's percentage is computed from it.",
+    )
+    disclaimer = models.TextField(
+        "disclaimer override", blank=True,
+        help_text="Leave blank to show the site's standard medical disclaimer.",
+    )
+
+    body_html = models.TextField(editable=False, default="")
+    toc = models.JSONField(editable=False, default=list)
+    citations = models.JSONField(editable=False, default=dict)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "published"]),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+                violation_error_message="A published article needs a publish date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(daily_value_mg__isnull=True) | Q(daily_value_mg__gt=0),
+                name="article_daily_value_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def disclaimer_text(self):
+        return self.disclaimer.strip() or settings.DEFAULT_DISCLAIMER
+
+    def body_parts(self):
+        """The body HTML cut at its block markers, with unplaced blocks at the end."""
+        blocks = {"food-sources": self.food_sources.all(), "supplement-forms": self.supplement_forms.all()}
+        return markdown.split_blocks(self.body_html, [name for name, rows in blocks.items() if rows])
+
+    def cited_references(self):
+        """References, each with the ids of the places in the body that cite it."""
+        references = list(self.references.all())
+        for ref in references:
+            count = self.citations.get(str(ref.order), 0)
+            ref.backlinks = [markdown.citation_id(ref.order, n) for n in range(1, count + 1)]
+        return references
+
+    def refresh_derived(self):
+        for field, value in markdown.derive_article(self).items():
+            setattr(self, field, value)
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
+        super().save(*args, **kwargs)
+
+
+class ChildQuerySet(models.QuerySet):
+    def get_by_natural_key(self, order, slug):
+        return self.get(order=order, article__slug=slug)
+
+
+class ChildManager(models.Manager.from_queryset(ChildQuerySet)):
+    pass
+
+
+class ArticleChild(models.Model):
+    """A numbered row of an article: key point, supplement form, food, FAQ or reference."""
+
+    order = models.PositiveSmallIntegerField(
+        help_text="Position on the page; each row of an article needs its own number."
+    )
+
+    objects = ChildManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order"]
+
+    def natural_key(self):
+        return (self.order, *self.article.natural_key())
+
+    natural_key.dependencies = ["articles.article"]
+
+
+def unique_order(name):
+    return models.UniqueConstraint(
+        fields=["article", "order"],
+        name=f"{name}_unique_order",
+        violation_error_message="Each row of an article needs its own order number.",
+    )
+
+
+class KeyPoint(ArticleChild):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="key_points")
+    title = models.CharField(max_length=120)
+    text = models.TextField()
+
+    class Meta(ArticleChild.Meta):
+        constraints = [unique_order("keypoint")]
+
+    def __str__(self):
+        return self.title
+
+
+class SupplementForm(ArticleChild):
+    class Bioavailability(models.IntegerChoices):
+        LOW = 1, "Low"
+        MODERATE = 2, "Moderate"
+        GOOD = 3, "Good"
+        HIGH = 4, "High"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="supplement_forms"
+    )
+    name = models.CharField(max_length=120)
+    bioavailability = models.PositiveSmallIntegerField(choices=Bioavailability.choices)
+    common_use = models.CharField(max_length=200)
+    efficacy = models.CharField("bone-health efficacy", max_length=250)
+    notes = models.TextField(blank=True)
+
+    class Meta(ArticleChild.Meta):
+        constraints = [
+            unique_order("supplementform"),
+            models.CheckConstraint(
+                condition=Q(bioavailability__gte=1, bioavailability__lte=4),
+                name="supplementform_bioavailability_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def bioavailability_max(self):
+        return max(self.Bioavailability.values)
+
+
+class FoodSource(ArticleChild):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="food_sources")
+    name = models.CharField(max_length=120)
+    category = models.CharField(max_length=80, blank=True)
+    serving = models.CharField(max_length=60, help_text="For example: 1 oz, 1/2 cup, 1 slice.")
+    amount_mg = models.DecimalField(
+        "amount (mg)", max_digits=8, decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    source = models.CharField(
+        max_length=120, blank=True,
+        help_text="Where the amount comes from, e.g. NIH ODS or USDA FoodData Central.",
+    )
+
+    class Meta(ArticleChild.Meta):
+        constraints = [
+            unique_order("foodsource"),
+            models.CheckConstraint(
+                condition=Q(amount_mg__gte=0), name="foodsource_amount_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def percent_daily_value(self):
+        """Percent of the article's daily value, rounded half up; None without one."""
+        daily_value = self.article.daily_value_mg
+        if not daily_value:
+            return None
+        return int((self.amount_mg * 100 / daily_value).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
+class FAQ(ArticleChild):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=250)
+    answer = MarkdownxField(help_text=markdown.ANSWER_HELP)
+    answer_html = models.TextField(editable=False, default="")
+
+    class Meta(ArticleChild.Meta):
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+        constraints = [unique_order("faq")]
+
+    def __str__(self):
+        return self.question
+
+
+class Reference(ArticleChild):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    authors = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(
+        "journal or publisher", max_length=200, blank=True,
+        help_text="With volume and pages where there are some, e.g. Nutrients 5(8):3022-3033.",
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
+    pmid = models.CharField("PMID", max_length=12, blank=True, validators=[validate_pmid])
+    url = models.CharField("URL", max_length=500, blank=True, validators=[validate_web_url])
+
+    class Meta(ArticleChild.Meta):
+        constraints = [unique_order("reference")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid.isdigit() else ""
+
+    @property
+    def web_url(self):
+        """The URL if it is a web address; anything else is never linked."""
+        return self.url if urlsplit(self.url).scheme in ("http", "https") else ""
+
+    @property
+    def link(self):
+        return self.web_url or self.doi_url or self.pubmed_url
+
+
+CHILDREN = [
+    ("key_points", KeyPoint),
+    ("supplement_forms", SupplementForm),
+    ("food_sources", FoodSource),
+    ("faqs", FAQ),
+    ("references", Reference),
+]

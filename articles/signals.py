@@ -1,0 +1,40 @@
+"""Keep an article's stored derived fields current whenever it or a row changes.
+
+Article.save() derives its own fields; fixtures save raw, past save(), so the
+receivers below cover them too, and any change to a row updates its article.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from . import markdown
+from .models import CHILDREN, FAQ, Article
+
+
+@receiver(pre_save, sender=Article)
+def render_loaded_article(sender, instance, raw=False, **kwargs):
+    if raw:
+        instance.refresh_derived()
+
+
+@receiver(pre_save, sender=FAQ)
+def render_answer(sender, instance, **kwargs):
+    instance.answer_html = markdown.render(instance.answer, anchors=False).html
+
+
+def child_changed(sender, instance, raw=False, origin=None, **kwargs):
+    if isinstance(origin, Article):
+        return
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article is None:
+        return
+    fields = markdown.reading_stats(article, article.body_html)
+    if not raw:
+        fields["updated_at"] = timezone.now()
+    Article.objects.filter(pk=article.pk).update(**fields)
+
+
+for _, model in CHILDREN:
+    post_save.connect(child_changed, sender=model, dispatch_uid=f"child_saved_{model.__name__}")
+    post_delete.connect(child_changed, sender=model, dispatch_uid=f"child_deleted_{model.__name__}")

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+
+from .models import Article
+
+
+def article_list(request):
+    """Published articles, newest first, as cards.
+
+    Template: articles/article_list.html; context: page_obj (a page of Article).
+    """
+    paginator = Paginator(Article.objects.published().for_list(), settings.ARTICLES_PER_PAGE)
+    try:
+        page_obj = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page.")
+    return render(request, "articles/article_list.html", {"page_obj": page_obj})
+
+
+def article_detail(request, slug):
+    """One Article, whole: every section, its evidence and the disclaimer.
+
+    Template: articles/article_detail.html; context: article.
+    Readers get published articles only; staff also see drafts and scheduled
+    articles, under a banner, and their pages are never cached.
+    """
+    articles = Article.objects.for_detail()
+    if not request.user.is_staff:
+        articles = articles.published()
+    article = get_object_or_404(articles, slug=slug)
+    response = render(request, "articles/article_detail.html", {"article": article})
+    if request.user.is_staff:
+        add_never_cache_headers(response)
+    return response

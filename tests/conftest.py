@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from articles.models import Article
+
+DATA = Path(__file__).parent / "data"
+SEED_SLUG = "does-magnesium-help-osteoporosis"
+
+
+@pytest.fixture
+def seed_article(db):
+    call_command("loaddata", "initial_article", verbosity=0)
+    return Article.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw-for-tests", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reader(db, django_user_model):
+    return django_user_model.objects.create_user("reader", password="pw-for-tests")

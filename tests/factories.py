@@ -1,0 +1,84 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Does vitamin {n} help sleep?")
+    slug = factory.Sequence(lambda n: f"does-vitamin-{n}-help-sleep")
+    lead = "Many people ask whether a vitamin can help them sleep better."
+    summary = "The evidence is mixed; food comes first."
+    body = "## What the research says\n\nTrials are small.\n\n## Bottom line\n\nAsk a doctor."
+    author = "Citewell Editorial Team"
+    medical_reviewer = "Citewell Editorial Team"
+    meta_description = "What research says about vitamins and sleep."
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    last_reviewed_on = factory.LazyFunction(lambda: timezone.localdate())
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+        )
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    article = factory.SubFactory(ArticleFactory)
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class KeyPointFactory(ChildFactory):
+    class Meta:
+        model = KeyPoint
+
+    title = "Food first"
+    text = "Whole foods are the preferred source."
+
+
+class SupplementFormFactory(ChildFactory):
+    class Meta:
+        model = SupplementForm
+
+    name = "Magnesium glycinate"
+    bioavailability = SupplementForm.Bioavailability.HIGH
+    common_use = "Sleep support"
+    efficacy = "Raises overall levels."
+    notes = "Gentle on the gut."
+
+
+class FoodSourceFactory(ChildFactory):
+    class Meta:
+        model = FoodSource
+
+    name = "Almonds"
+    category = "Nuts and seeds"
+    serving = "1 oz"
+    amount_mg = Decimal("80")
+
+
+class FAQFactory(ChildFactory):
+    class Meta:
+        model = FAQ
+
+    question = factory.Sequence(lambda n: f"Question number {n}?")
+    answer = "A short answer."
+
+
+class ReferenceFactory(ChildFactory):
+    class Meta:
+        model = Reference
+
+    authors = "Doe J, Roe R"
+    title = "A trial of something"
+    publisher = "J Something 1(2):3-4"
+    year = 2020
+    doi = "10.1000/xyz123"
+    pmid = "12345678"

@@ -1,0 +1,293 @@
+"""Editing through the Django admin: every inline, clear validation, actions, editors."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from articles.models import Article
+
+from .factories import ArticleFactory, FAQFactory, KeyPointFactory, ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+INLINES = ["key_points", "supplement_forms", "food_sources", "faqs", "references"]
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def article_fields(**overrides):
+    fields = {
+        "title": "Does zinc shorten colds?",
+        "subtitle": "What the trials show",
+        "slug": "does-zinc-shorten-colds",
+        "author": "Citewell Editorial Team",
+        "medical_reviewer": "Citewell Editorial Team",
+        "status": "draft",
+        "published_at_0": "", "published_at_1": "",
+        "last_reviewed_on": "2026-11-01",
+        "lead": "Zinc lozenges are sold as a cold remedy.",
+        "summary": "Some trials show shorter colds.",
+        "body": "## The evidence\n\nLozenges may help.[^1]\n\n[[food-sources]]\n\n## Safety\n\nDo not overdo it.",
+        "nutrient_name": "Zinc",
+        "daily_value_mg": "11",
+        "disclaimer": "",
+        "meta_description": "What clinical trials say about zinc and the common cold.",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def inline_data(rows):
+    """Management form and row fields for each inline; rows maps prefix to a list of dicts."""
+    data = {}
+    for prefix in INLINES:
+        items = rows.get(prefix, [])
+        initial = sum(1 for item in items if item.get("id"))
+        data.update({f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": str(initial),
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        for index, item in enumerate(items):
+            data.update({f"{prefix}-{index}-{key}": value for key, value in item.items()})
+    return data
+
+
+NEW_ROWS = {
+    "key_points": [{"order": "1", "title": "Timing matters", "text": "Start within a day."}],
+    "supplement_forms": [{"order": "1", "name": "Zinc acetate", "bioavailability": "4",
+                          "common_use": "Lozenges", "efficacy": "Best studied", "notes": ""}],
+    "food_sources": [{"order": "1", "name": "Oysters", "category": "Seafood", "serving": "3 oz",
+                      "amount_mg": "32", "source": "NIH ODS"}],
+    "faqs": [{"order": "1", "question": "Does zinc prevent colds?", "answer": "Not clearly.[^1]"}],
+    "references": [{"order": "1", "authors": "Hemilä H", "title": "Zinc lozenges and the common cold",
+                    "publisher": "JRSM Open 8(5)", "year": "2017", "doi": "10.1177/2054270417694291",
+                    "pmid": "28515951", "url": ""}],
+}
+
+
+def existing_rows(article, **changes):
+    """The submitted rows for an article as the change page shows them."""
+    rows = {}
+    fields = {
+        "key_points": ["order", "title", "text"],
+        "supplement_forms": ["order", "name", "bioavailability", "common_use", "efficacy", "notes"],
+        "food_sources": ["order", "name", "category", "serving", "amount_mg", "source"],
+        "faqs": ["order", "question", "answer"],
+        "references": ["order", "authors", "title", "publisher", "year", "doi", "pmid", "url"],
+    }
+    for prefix, names in fields.items():
+        rows[prefix] = [
+            {"id": str(obj.pk), "article": str(article.pk),
+             **{name: "" if getattr(obj, name) is None else str(getattr(obj, name)) for name in names}}
+            for obj in getattr(article, prefix).all()
+        ]
+        rows[prefix] += changes.get(prefix, [])
+    return rows
+
+
+def errors_of(response):
+    page = BeautifulSoup(response.content, "html.parser")
+    return [e.get_text(" ", strip=True) for e in page.select(".errorlist li")]
+
+
+def test_adding_an_article_with_every_inline(admin_client):
+    response = admin_client.post(ADD_URL, {**article_fields(), **inline_data(NEW_ROWS)})
+    assert response.status_code == 302, errors_of(response)
+    article = Article.objects.get(slug="does-zinc-shorten-colds")
+    assert [k.title for k in article.key_points.all()] == ["Timing matters"]
+    assert article.supplement_forms.get().get_bioavailability_display() == "High"
+    assert article.food_sources.get().percent_daily_value == 291
+    assert article.faqs.get().answer_html == '<p>Not clearly.<sup class="citation"><a href="#ref-1">[1]</a></sup></p>'
+    assert article.references.get().link == "https://doi.org/10.1177/2054270417694291"
+    assert article.citations == {"1": 1}
+    preview = admin_client.get(article.get_absolute_url())
+    assert preview.status_code == 200 and "Oysters" in preview.content.decode()
+
+
+def test_the_add_page_has_the_markdown_editor_and_every_inline(admin_client):
+    page = BeautifulSoup(admin_client.get(ADD_URL).content, "html.parser")
+    assert page.select_one("textarea#id_body.markdownx-editor")
+    assert page.select_one("textarea[name='faqs-__prefix__-answer'].markdownx-editor")
+    for prefix in INLINES:
+        assert page.select_one(f"input[name='{prefix}-TOTAL_FORMS']"), prefix
+    legends = [h.get_text(strip=True) for h in page.select("fieldset.module h2")]
+    assert legends[:6] == ["", "Byline and publishing", "Opening", "Body", "Food amounts", "Disclaimer"] or \
+        "Byline and publishing" in legends
+
+
+def test_changing_an_article_edits_and_removes_rows(admin_client, seed_article):
+    rows = existing_rows(seed_article)
+    rows["faqs"][0]["question"] = "How does magnesium help bones?"
+    rows["key_points"][5]["DELETE"] = "on"
+    data = {**article_fields(**{
+        f: str(getattr(seed_article, f)) for f in ["title", "subtitle", "slug", "lead", "summary", "body",
+                                                   "author", "medical_reviewer", "meta_description",
+                                                   "nutrient_name", "daily_value_mg", "status"]}),
+        "published_at_0": "2025-03-18", "published_at_1": "09:00:00", "last_reviewed_on": "2026-10-06"}
+    data["body"] = seed_article.body.replace("Conclusion", "In Short")
+    response = admin_client.post(change_url(seed_article), {**data, **inline_data(rows)})
+    assert response.status_code == 302, errors_of(response)
+    seed_article.refresh_from_db()
+    assert seed_article.faqs.first().question == "How does magnesium help bones?"
+    assert seed_article.key_points.count() == 5
+    assert seed_article.toc[-1] == {"id": "in-short", "title": "In Short"}
+
+
+def test_citing_a_reference_that_does_not_exist_is_refused(admin_client):
+    data = {**article_fields(body="Claim.[^1] Other claim.[^3]"), **inline_data(NEW_ROWS)}
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "[^3] cites a reference this article does not have (reference numbers: 1)." in errors_of(response)
+    assert not Article.objects.exists()
+
+
+def test_citing_a_reference_removed_in_the_same_save_is_refused(admin_client):
+    article = ArticleFactory(body="Claim.[^1]")
+    ReferenceFactory(article=article, order=1)
+    rows = existing_rows(article)
+    rows["references"][0]["DELETE"] = "on"
+    fields = article_fields(slug=article.slug, body="Claim.[^1]")
+    response = admin_client.post(change_url(article), {**fields, **inline_data(rows)})
+    assert response.status_code == 200
+    assert "[^1] cites a reference this article does not have (reference numbers: none yet)." in errors_of(response)
+    assert article.references.count() == 1
+
+
+def test_an_faq_answer_citing_an_unknown_reference_is_refused(admin_client):
+    rows = {**NEW_ROWS, "faqs": [{"order": "1", "question": "Q?", "answer": "See [^9]."}]}
+    response = admin_client.post(ADD_URL, {**article_fields(), **inline_data(rows)})
+    assert response.status_code == 200
+    assert "[^9] cites a reference this article does not have (reference numbers: 1)." in errors_of(response)
+    assert not Article.objects.exists()
+
+
+def test_unknown_block_markers_and_title_headings_are_refused(admin_client):
+    body = "# My title\n\n[[chart]]\n\nText."
+    response = admin_client.post(ADD_URL, {**article_fields(body=body), **inline_data(NEW_ROWS)})
+    errors = errors_of(response)
+    assert "[[chart]] is not a block this site knows; use [[food-sources]] or [[supplement-forms]]." in errors
+    assert "Use ## for section headings: a single # is the article's title." in errors
+
+
+def test_duplicate_order_numbers_are_refused_with_a_clear_message(admin_client):
+    rows = {**NEW_ROWS, "key_points": [
+        {"order": "1", "title": "One", "text": "First."},
+        {"order": "1", "title": "Two", "text": "Second."},
+    ]}
+    response = admin_client.post(ADD_URL, {**article_fields(), **inline_data(rows)})
+    assert response.status_code == 200
+    assert "Two key points share an order number; give each its own." in errors_of(response)
+    assert not Article.objects.exists()
+
+
+def test_a_new_row_reusing_an_existing_order_is_refused(admin_client):
+    article = ArticleFactory(body="Text.")
+    KeyPointFactory(article=article, order=1)
+    rows = existing_rows(article, key_points=[{"order": "1", "title": "Again", "text": "Dup."}])
+    response = admin_client.post(change_url(article), {**article_fields(slug=article.slug, body="Text."), **inline_data(rows)})
+    assert response.status_code == 200
+    assert any("order" in e.lower() for e in errors_of(response))
+    assert article.key_points.count() == 1
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("doi", "doi:10.3390/nu5083022", "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/)."),
+    ("doi", "https://doi.org/10.3390/nu5083022", "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/)."),
+    ("pmid", "PMID 123", "A PubMed ID is a number such as 23912329."),
+    ("pmid", "0123", "A PubMed ID is a number such as 23912329."),
+    ("url", "javascript:alert(1)", "Enter a full http:// or https:// address."),
+    ("url", "ftp://example.org/paper.pdf", "Enter a full http:// or https:// address."),
+    ("url", "data:text/html,hi", "Enter a full http:// or https:// address."),
+])
+def test_malformed_reference_identifiers_are_refused(admin_client, field, value, message):
+    reference = {**NEW_ROWS["references"][0], field: value}
+    response = admin_client.post(ADD_URL, {**article_fields(), **inline_data({**NEW_ROWS, "references": [reference]})})
+    assert response.status_code == 200
+    assert message in errors_of(response)
+    assert not Article.objects.exists()
+
+
+def test_a_meta_description_over_160_characters_is_refused(admin_client):
+    response = admin_client.post(ADD_URL, {**article_fields(meta_description="x" * 161), **inline_data(NEW_ROWS)})
+    assert "Ensure this value has at most 160 characters (it has 161)." in errors_of(response)
+
+
+def test_publishing_without_a_date_publishes_now(admin_client):
+    response = admin_client.post(ADD_URL, {**article_fields(status="published"), **inline_data(NEW_ROWS)})
+    assert response.status_code == 302, errors_of(response)
+    assert Article.objects.published().get().slug == "does-zinc-shorten-colds"
+
+
+def test_publish_and_unpublish_actions(admin_client):
+    drafts = ArticleFactory.create_batch(2, draft=True)
+    changelist = reverse("admin:articles_article_changelist")
+    ids = [str(a.pk) for a in drafts]
+    admin_client.post(changelist, {"action": "publish", "_selected_action": ids})
+    assert Article.objects.published().count() == 2
+    admin_client.post(changelist, {"action": "unpublish", "_selected_action": ids[:1]})
+    assert Article.objects.published().count() == 1
+    assert Article.objects.get(pk=drafts[0].pk).status == "draft"
+
+
+def test_changelist_shows_live_column_and_supports_search_filter_and_dates(admin_client):
+    ArticleFactory(title="Zinc and colds")
+    ArticleFactory(title="Iron and fatigue", draft=True)
+    changelist = reverse("admin:articles_article_changelist")
+    page = BeautifulSoup(admin_client.get(changelist).content, "html.parser")
+    assert len(page.select("#result_list tbody tr")) == 2
+    assert page.select("#result_list img[alt=True]") and page.select("#result_list img[alt=False]")
+    assert page.select_one(".xfull") is not None or page.select_one("nav.xfull, .date-hierarchy, #changelist-filter")
+    searched = BeautifulSoup(admin_client.get(changelist, {"q": "zinc"}).content, "html.parser")
+    assert [a.get_text() for a in searched.select("#result_list tbody th a")] == ["Zinc and colds"]
+    filtered = BeautifulSoup(admin_client.get(changelist, {"status__exact": "draft"}).content, "html.parser")
+    assert [a.get_text() for a in filtered.select("#result_list tbody th a")] == ["Iron and fatigue"]
+
+
+def test_view_on_site_opens_drafts_for_staff(admin_client):
+    article = ArticleFactory(draft=True)
+    page = BeautifulSoup(admin_client.get(change_url(article)).content, "html.parser")
+    link = page.select_one("a.viewsitelink")["href"]
+    response = admin_client.get(link, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith(article.get_absolute_url())
+    assert "Not published." in response.content.decode()
+
+
+def test_editors_group_has_exactly_add_change_view_on_the_six_models():
+    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    models = ["article", "keypoint", "supplementform", "foodsource", "faq", "reference"]
+    assert codenames == {f"{action}_{m}" for m in models for action in ("add", "change", "view")}
+
+
+def test_an_editor_edits_an_article(editor_client, seed_article):
+    response = editor_client.get(change_url(seed_article))
+    assert response.status_code == 200
+    rows = existing_rows(seed_article)
+    data = {**article_fields(**{
+        f: str(getattr(seed_article, f)) for f in ["title", "subtitle", "slug", "lead", "summary", "body",
+                                                   "author", "medical_reviewer", "meta_description",
+                                                   "nutrient_name", "daily_value_mg", "status"]}),
+        "published_at_0": "2025-03-18", "published_at_1": "09:00:00", "last_reviewed_on": "2026-11-20",
+        "summary": "Magnesium matters for bones."}
+    response = editor_client.post(change_url(seed_article), {**data, **inline_data(rows)})
+    assert response.status_code == 302, errors_of(response)
+    seed_article.refresh_from_db()
+    assert seed_article.summary == "Magnesium matters for bones."
+    assert str(seed_article.last_reviewed_on) == "2026-11-20"
+
+
+def test_an_editor_is_refused_the_user_admin_and_deleting(editor_client, seed_article, django_user_model):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_user_add")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:articles_article_delete", args=[seed_article.pk])).status_code == 403
+    index = BeautifulSoup(editor_client.get(reverse("admin:index")).content, "html.parser")
+    assert [a.get_text() for a in index.select("#content-main th a")] == ["Articles"]
+
+
+def test_editors_can_add_articles(editor_client):
+    response = editor_client.post(ADD_URL, {**article_fields(), **inline_data(NEW_ROWS)})
+    assert response.status_code == 302, errors_of(response)
+    assert Article.objects.filter(slug="does-zinc-shorten-colds").exists()
