@@ -160,6 +160,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    class Media:
+        js = ["js/admin-markdown-rows.js"]
+
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
 

@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
+from playwright.sync_api import sync_playwright
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -24,6 +26,19 @@ def find_chromium():
     candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
                   shutil.which("chromium"), shutil.which("chromium-browser"), MAC_CHROME]
     return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """Playwright's event loop makes Django keep separate connections while it runs.
+
+    Close the thread's connections on the way in and Playwright's on the way out,
+    so that no connection is left open when the test database is dropped.
+    """
+    connections.close_all()
+    with sync_playwright() as instance:
+        yield instance
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
