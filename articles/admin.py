@@ -93,9 +93,9 @@ class KeyPointInline(ChildInline, admin.TabularInline):
     fields = ["order", "title", "text"]
 
 
-class SupplementFormInline(ChildInline, admin.TabularInline):
+class SupplementFormInline(ChildInline, admin.StackedInline):
     model = SupplementForm
-    fields = ["order", "name", "bioavailability", "common_use", "efficacy", "notes"]
+    fields = [("order", "name", "bioavailability"), "common_use", "efficacy", "notes"]
 
 
 class FoodSourceInline(ChildInline, admin.TabularInline):
@@ -161,6 +161,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     class Media:
+        css = {"all": ["css/admin.css"]}
         js = ["js/admin-markdown-rows.js"]
 
     def get_changelist(self, request, **kwargs):
