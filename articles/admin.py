@@ -36,23 +36,27 @@ def submitted_reference_numbers(data, article):
     return numbers
 
 
+def checked_markdown(form, text, article, blocks_allowed=True):
+    """The text if its citations and markers hold against the submitted references."""
+    numbers = submitted_reference_numbers(form.data or None, article)
+    errors = markdown.check(text, numbers, blocks_allowed=blocks_allowed)
+    if errors:
+        raise forms.ValidationError(errors)
+    return text
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
-        errors = markdown.check(body, submitted_reference_numbers(self.data or None, self.instance))
-        if errors:
-            raise forms.ValidationError(errors)
-        return body
+        return checked_markdown(self, self.cleaned_data["body"], self.instance)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
             cleaned["published_at"] = timezone.now()
-            self.instance.published_at = cleaned["published_at"]
         return cleaned
 
 
@@ -62,13 +66,8 @@ class FAQForm(forms.ModelForm):
         fields = "__all__"
 
     def clean_answer(self):
-        answer = self.cleaned_data["answer"]
         article = self.instance.article if self.instance.article_id else Article()
-        numbers = submitted_reference_numbers(self.data or None, article)
-        errors = markdown.check(answer, numbers, blocks_allowed=False)
-        if errors:
-            raise forms.ValidationError(errors)
-        return answer
+        return checked_markdown(self, self.cleaned_data["answer"], article, blocks_allowed=False)
 
 
 class OrderedRowsFormSet(forms.BaseInlineFormSet):

@@ -41,7 +41,7 @@ ANSWER_HELP = "Markdown. Cite a reference by its order number, e.g. [^2]."
 
 CITATION_RE = r"\[\^(\d+(?:\s*,\s*\d+)*)\]"
 BLOCK_LINE_RE = re.compile(r"^\[\[([^\]\s]+)\]\]\s*$", re.M)
-BLOCK_HTML_RE = re.compile(r"<p>\[\[(%s)\]\]</p>" % "|".join(BLOCKS))
+BLOCK_HTML_RE = re.compile(r"<p>\[\[({})\]\]</p>".format("|".join(BLOCKS)))
 SENTINEL = "<!--block:%s-->"
 SENTINEL_RE = re.compile(r"<!--block:([a-z-]+)-->")
 EXTERNAL_LINK_RE = re.compile(r'(<a\s[^>]*?\bhref="(?:https?:)?//[^"]*")')

@@ -128,11 +128,17 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def is_published(self):
@@ -148,7 +154,10 @@ class Article(models.Model):
 
     def body_parts(self):
         """The body HTML cut at its block markers, with unplaced blocks at the end."""
-        blocks = {"food-sources": self.food_sources.all(), "supplement-forms": self.supplement_forms.all()}
+        blocks = {
+            "food-sources": self.food_sources.all(),
+            "supplement-forms": self.supplement_forms.all(),
+        }
         return markdown.split_blocks(self.body_html, [name for name, rows in blocks.items() if rows])
 
     def cited_references(self):
@@ -163,11 +172,6 @@ class Article(models.Model):
         for field, value in markdown.derive_article(self).items():
             setattr(self, field, value)
 
-    def save(self, *args, **kwargs):
-        self.refresh_derived()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
-        super().save(*args, **kwargs)
 
 
 class ChildQuerySet(models.QuerySet):

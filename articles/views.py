@@ -16,7 +16,7 @@ def article_list(request):
     try:
         page_obj = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
-        raise Http404("No such page.")
+        raise Http404("No such page.") from None
     return render(request, "articles/article_list.html", {"page_obj": page_obj})
 
 

@@ -5,7 +5,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
-from django.urls import reverse
 
 from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm
 
