@@ -9,6 +9,7 @@ save, never on a page view.
 import html
 import math
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections import Counter
 from dataclasses import dataclass, field
@@ -146,6 +147,8 @@ class Rendered:
 
 
 class _Renderer:
+    """A configured Python-Markdown instance; one per thread and anchor mode, reset per use."""
+
     def __init__(self, anchors):
         self.anchors = anchors
         self.cited = Counter()
@@ -161,6 +164,8 @@ class _Renderer:
         self.md.treeprocessors.register(CitationCounter(self.md, self), "citations", 4)
 
     def render(self, text):
+        self.md.reset()
+        self.cited = Counter()
         raw = self.md.convert(text or "")
         headings = []
 
@@ -187,9 +192,16 @@ class _Renderer:
         )
 
 
+_renderers = threading.local()
+
+
 def render(text, anchors=True):
     """Render Markdown to sanitized HTML with its table of contents and citations."""
-    return _Renderer(anchors).render(text)
+    renderer = getattr(_renderers, str(anchors), None)
+    if renderer is None:
+        renderer = _Renderer(anchors)
+        setattr(_renderers, str(anchors), renderer)
+    return renderer.render(text)
 
 
 def citation_id(number, occurrence):
@@ -232,25 +244,34 @@ def minutes_to_read(words):
     return max(1, math.ceil(words / settings.WORDS_PER_MINUTE))
 
 
-def article_text(article, body_html):
-    """Everything a reader reads on the article page, as plain text pieces."""
+def article_text(article, body_html, rows=None):
+    """Everything a reader reads on the article page, as plain text pieces.
+
+    `rows` maps each row relation (key_points, supplement_forms, food_sources,
+    faqs) to its rows; by default they are read from the saved article.
+    """
     yield from (article.title, article.subtitle, article.lead, article.summary)
     yield html.unescape(strip_tags(SENTINEL_RE.sub(" ", body_html)))
-    if article.pk is None:
-        return
-    for point in article.key_points.all():
+    if rows is None:
+        if article.pk is None:
+            return
+        rows = {name: getattr(article, name).all() for name in TEXT_ROWS}
+    for point in rows.get("key_points", ()):
         yield from (point.title, point.text)
-    for form in article.supplement_forms.all():
+    for form in rows.get("supplement_forms", ()):
         yield from (form.name, form.get_bioavailability_display(), form.common_use,
                     form.efficacy, form.notes)
-    for food in article.food_sources.all():
+    for food in rows.get("food_sources", ()):
         yield from (food.name, food.serving)
-    for faq in article.faqs.all():
+    for faq in rows.get("faqs", ()):
         yield from (faq.question, html.unescape(strip_tags(faq.answer_html)))
 
 
-def reading_stats(article, body_html):
-    words = count_words(*article_text(article, body_html))
+TEXT_ROWS = ("key_points", "supplement_forms", "food_sources", "faqs")
+
+
+def reading_stats(article, body_html, rows=None):
+    words = count_words(*article_text(article, body_html, rows))
     return {"word_count": words, "reading_minutes": minutes_to_read(words)}
 
 

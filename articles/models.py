@@ -69,11 +69,9 @@ class Article(models.Model):
         "quick summary", help_text="Two or three sentences shown as the Quick Summary."
     )
     body = MarkdownxField(help_text=markdown.BODY_HELP)
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        "published", null=True, blank=True, db_index=True,
+        "published", null=True, blank=True,
         help_text="Readers see a published article from this moment on.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -109,6 +107,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        indexes = [
+            # published() and the newest-first lists; also the next scheduled publish time.
+            models.Index(fields=["status", "published_at"], name="article_status_published_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "in_review", "published"]),
@@ -339,6 +341,24 @@ class Reference(ArticleChild):
     @property
     def link(self):
         return self.web_url or self.doi_url or self.pubmed_url
+
+
+class ContentVersion(models.Model):
+    """A single row the database bumps whenever published content may change.
+
+    See articles.content_version: triggers keep it current, and cached pages and
+    HTTP validators are keyed on it.
+    """
+
+    value = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+    next_publish_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="contentversion_single_row")]
+
+    def __str__(self):
+        return f"content version {self.value}"
 
 
 CHILDREN = [

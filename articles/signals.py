@@ -4,11 +4,11 @@ Article.save() derives its own fields; fixtures save raw, past save(), so the
 receivers below cover them too, and any change to a row updates its article.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import markdown
+from . import content_version, markdown
 from .models import CHILDREN, FAQ, Article
 
 
@@ -38,3 +38,18 @@ def child_changed(sender, instance, raw=False, origin=None, **kwargs):
 for _, model in CHILDREN:
     post_save.connect(child_changed, sender=model, dispatch_uid=f"child_saved_{model.__name__}")
     post_delete.connect(child_changed, sender=model, dispatch_uid=f"child_deleted_{model.__name__}")
+
+
+def drop_content_triggers(sender, using, **kwargs):
+    if sender.name == "articles":
+        content_version.drop_triggers(using)
+
+
+def install_content_triggers(sender, using, **kwargs):
+    if sender.name == "articles":
+        content_version.install_triggers(using)
+        content_version.ensure_row(using)
+
+
+pre_migrate.connect(drop_content_triggers, dispatch_uid="articles_drop_content_triggers")
+post_migrate.connect(install_content_triggers, dispatch_uid="articles_install_content_triggers")

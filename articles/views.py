@@ -4,9 +4,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
+from .cache import public_page
 from .models import Article
 
 
+@public_page(query=["page"])
 def article_list(request):
     """Published articles, newest first, as cards.
 
@@ -20,6 +22,7 @@ def article_list(request):
     return render(request, "articles/article_list.html", {"page_obj": page_obj})
 
 
+@public_page
 def article_detail(request, slug):
     """One Article, whole: every section, its evidence and the disclaimer.
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from articles import views_admin
 
+handler500 = "site_config.views.error_500"
+
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Articles and editors"

@@ -2,12 +2,19 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from articles.models import Article
 
 DATA = Path(__file__).parent / "data"
 SEED_SLUG = "does-magnesium-help-osteoporosis"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty page cache (test transactions roll back versions)."""
+    cache.clear()
 
 
 @pytest.fixture

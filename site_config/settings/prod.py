@@ -1,10 +1,15 @@
-"""Production: DEBUG off, secrets and hosts must come from the environment."""
+"""Production: DEBUG off, secrets and hosts from the environment, HTTPS only.
+
+Passes `manage.py check --deploy` with no issues. Behind a proxy or load balancer
+that terminates TLS, set BEHIND_PROXY=true so X-Forwarded-Proto is trusted.
+"""
 
 import os
 
 os.environ["DEBUG"] = "false"
 
 from .base import *  # noqa: E402,F403
+from .base import env  # noqa: E402
 
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured(  # noqa: F405
@@ -14,3 +19,16 @@ if not ALLOWED_HOSTS:  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+if SECURE_SSL_REDIRECT:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405

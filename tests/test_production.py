@@ -1,0 +1,139 @@
+"""Production: deploy checks, security headers, static files and the start command."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+pytestmark = pytest.mark.django_db
+
+BASE = settings.BASE_DIR
+
+
+def production_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
+    env.update(
+        ENV_FILE="", DJANGO_SETTINGS_MODULE="site_config.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="example.org,127.0.0.1", **extra,
+    )
+    return env
+
+
+def test_production_settings_pass_the_deploy_check_with_no_issues():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=BASE, env=production_env(), capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_cookies_are_secure_and_http_only():
+    code = ("import django, json; django.setup(); from django.conf import settings as s; "
+            "print(json.dumps([s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+            "s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS, s.DEBUG]))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=BASE, env=production_env(),
+                            capture_output=True, text=True)
+    assert result.stdout.strip() == "[true, true, true, true, 31536000, false]", result.stderr
+
+
+@pytest.mark.parametrize("url", ["/", "/articles/does-magnesium-help-osteoporosis/", "/articles/missing/",
+                                 "/admin/login/", "/static/css/site.css"])
+def test_every_response_carries_the_security_headers(client, seed_article, url):
+    response = client.get(url)
+    assert response.status_code in (200, 404)
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True)
+def test_https_responses_carry_hsts(seed_article):
+    response = Client().get("/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+@override_settings(SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True)
+def test_signing_in_sets_secure_http_only_cookies(django_user_model):
+    django_user_model.objects.create_superuser("chief", "", "a-long-test-password")
+    client = Client(enforce_csrf_checks=False)
+    login_page = client.get("/admin/login/", secure=True)
+    assert login_page.cookies["csrftoken"]["secure"] and login_page.cookies["csrftoken"]["httponly"]
+    response = client.post("/admin/login/?next=/admin/", {"username": "chief", "password": "a-long-test-password"},
+                           secure=True)
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+
+
+def test_static_files_are_hashed_compressed_and_cached_forever(tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.WHITENOISE_AUTOREFRESH = False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.templatetags.static import static
+
+    url = static("css/site.css")
+    assert url != "/static/css/site.css" and url.endswith(".css")
+    response = Client().get(url, headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert response["Content-Encoding"] == "gzip"
+    assert "Content-Security-Policy" in response
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_production_start_command_serves_the_site(tmp_path):
+    """scripts/start-production: collectstatic, then gunicorn with an access log on stdout."""
+    db = tmp_path / "site.sqlite3"
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{db}", STATIC_ROOT=str(tmp_path / "static"), SECURE_SSL_REDIRECT="false",
+        BIND=f"127.0.0.1:{free_port()}", WEB_CONCURRENCY="2", PYTHON=sys.executable,
+    )
+    for command in (["migrate", "--noinput"], ["loaddata", "initial_article"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE, env=env, check=True,
+                       capture_output=True)
+    server = subprocess.Popen(["sh", "scripts/start-production"], cwd=BASE, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://{env['BIND']}"
+    try:
+        for _ in range(100):
+            try:
+                health = requests.get(base + "/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert health.status_code == 200 and health.json()["database"] == "ok"
+        page = requests.get(base + "/articles/does-magnesium-help-osteoporosis/",
+                            headers={"Host": "example.org"}, timeout=5)
+        assert page.status_code == 200
+        assert "Does Magnesium Help Osteoporosis?" in page.text
+        stylesheet = page.text.split('rel="stylesheet" href="')[1].split('"')[0]
+        assert stylesheet.startswith("/static/css/site.") and stylesheet != "/static/css/site.css"
+        assert requests.get(base + stylesheet, timeout=5).headers["Cache-Control"].endswith("immutable")
+        assert requests.get(base + "/nope/", headers={"Host": "example.org"}, timeout=5).status_code == 404
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=10)[0]
+    assert "Booting worker" in output
+    assert '"GET /articles/does-magnesium-help-osteoporosis/ HTTP/1.1" 200' in output
