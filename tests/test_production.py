@@ -23,8 +23,9 @@ def production_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
     env.update(
         ENV_FILE="", DJANGO_SETTINGS_MODULE="site_config.settings.prod",
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="example.org,127.0.0.1", **extra,
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="example.org,127.0.0.1",
     )
+    env.update(extra)
     return env
 
 
