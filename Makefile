@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=site_config.settings.test
 
-.PHONY: run test check browser-deps clean
+.PHONY: run test check browser-deps bench clean
 
 run: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
@@ -20,6 +20,12 @@ test: $(VENV)/.dev check browser-deps
 check: $(VENV)/.dev
 	$(TEST_SETTINGS) $(PY) manage.py check --fail-level WARNING
 	$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+
+# Benchmark under gunicorn with wrk: `make bench`, `make bench ARTICLES="100 10000"`
+# (set DATABASE_URL to a PostgreSQL database to measure there), BENCH_ARGS="--profile".
+ARTICLES ?= 1
+bench: $(VENV)/.dev
+	$(PY) bench/run.py --articles $(ARTICLES) $(BENCH_ARGS)
 
 browser-deps:
 	@sh scripts/ensure-chromium.sh

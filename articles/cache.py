@@ -1,12 +1,18 @@
 """Full-page cache and HTTP validators for public pages, never stale.
 
-Public views are marked with @public_page. For an anonymous GET or HEAD of such a
-page, PageCacheMiddleware reads the content version (articles.content_version),
-answers If-None-Match / If-Modified-Since with 304 when the reader's copy is
-current, serves a stored copy of the page when there is one for this version,
-and otherwise renders the page and stores it. Any change to content changes the
-version, so no stored copy or validator outlives the content it was made from.
-Requests with a session cookie (staff, editors) always bypass the cache.
+Public views are marked with @public_page. An anonymous GET or HEAD of such a
+page is keyed on the content version (articles.content_version), which any
+change to content moves on, so no stored copy or validator outlives the content
+it was made from. Requests with a session cookie (staff, editors) always bypass.
+
+Two middlewares share the work:
+
+- PageCacheMiddleware, outermost, serves a stored page with the very headers it
+  was first sent with (security headers included), or a 304 for it, without
+  running the rest of the stack; on a miss it stores what the stack returns.
+- PageValidatorsMiddleware, inside the security middlewares, adds ETag and
+  Last-Modified to public pages and answers conditional requests with 304 when
+  no stored copy exists (the page cache off, or the copy evicted).
 
 If the cache backend fails (Redis down), pages are rendered from the database
 and a warning is logged; the backend is retried after a short pause.
@@ -16,6 +22,7 @@ import hashlib
 import logging
 import time
 from datetime import datetime, timezone as dt_timezone
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
@@ -28,7 +35,8 @@ from . import content_version
 
 logger = logging.getLogger(__name__)
 
-STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "ETag", "Last-Modified")
+UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "x-cache"}
+NOT_MODIFIED_DROPS = {"content-type", "content-length", "content-language"}
 RETRY_AFTER_FAILURE = 5.0
 
 
@@ -46,6 +54,15 @@ def public_page(view=None, *, query=()):
     return mark(view) if view is not None else mark
 
 
+@lru_cache(maxsize=4096)
+def _public_params(urlconf, path):
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_page", None)
+
+
 def last_modified_for(changed_at, generated_at):
     """Whole seconds for Last-Modified that a later change can never share.
 
@@ -56,87 +73,65 @@ def last_modified_for(changed_at, generated_at):
     return changed if int(generated_at.timestamp()) > changed else changed - 1
 
 
+class Page:
+    """A public page as one anonymous request asks for it, at the current content version."""
+
+    def __init__(self, request, page_id):
+        self.version = content_version.current()
+        tag = hashlib.sha1(f"{settings.RELEASE}:{self.version.value}:{page_id}".encode()).hexdigest()
+        self.etag = f'"{tag[:32]}"'
+        self.key = f"page:{tag}"
+
+    @classmethod
+    def of(cls, request):
+        """The Page for this request, or None when it is not an anonymous read of a public page."""
+        if hasattr(request, "public_page"):
+            return request.public_page
+        page = None
+        if request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            params = _public_params(getattr(request, "urlconf", None), request.path_info)
+            if params is not None:
+                request.get_host()  # an unknown host is refused before anything is served
+                query = "&".join(f"{name}={request.GET[name]}" for name in params if name in request.GET)
+                page = cls(request, f"{request.scheme}://{request.path}?{query}")
+        request.public_page = page
+        return page
+
+    def not_modified(self, request):
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            tags = parse_etags(if_none_match)
+            return self.etag in tags or "*" in tags
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        return since is not None and int(self.version.changed_at.timestamp()) <= since
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.enabled = settings.PAGE_CACHE
         self.cache = caches[settings.PAGE_CACHE_ALIAS]
         self.timeout = settings.PAGE_CACHE_SECONDS
         self.paused_until = 0.0
 
     def __call__(self, request):
-        page_id = self.page_id(request)
-        if page_id is None:
+        if not settings.PAGE_CACHE or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
             return self.get_response(request)
-        request.get_host()  # host validation before anything is served
-        version = content_version.current()
-        tag = hashlib.sha1(f"{settings.RELEASE}:{version.value}:{page_id}".encode()).hexdigest()
-        etag = f'"{tag[:32]}"'
-
-        if self.not_modified(request, etag, version.changed_at):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
-            patch_vary_headers(response, ["Cookie"])
-            return response
-
-        key = f"page:{tag}"
-        stored = self.cache_get(key) if self.enabled else None
+        page = Page.of(request)
+        if page is None:
+            return self.get_response(request)
+        stored = self.cache_get(page.key)
         if stored is not None:
-            response = HttpResponse(stored["content"])
-            for name, value in stored["headers"].items():
-                response[name] = value
-            response["X-Cache"] = "hit"
-            return response
-
+            if page.not_modified(request):
+                return HttpResponseNotModified(
+                    headers={k: v for k, v in stored["headers"] if k.lower() not in NOT_MODIFIED_DROPS}
+                )
+            return HttpResponse(stored["content"], headers={**dict(stored["headers"]), "X-Cache": "hit"})
         response = self.get_response(request)
-        if not self.storable(response):
-            return response
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(
-            last_modified_for(version.changed_at, datetime.now(dt_timezone.utc))
-        )
-        response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
-        patch_vary_headers(response, ["Cookie"])
-        if self.enabled:
-            headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-            self.cache_set(key, {"content": response.content, "headers": headers})
+        if getattr(response, "storable_page", False):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
+            self.cache_set(page.key, {"content": response.content, "headers": headers})
             response["X-Cache"] = "miss"
         return response
-
-    @staticmethod
-    def page_id(request):
-        """The path and the query parameters its view reads, or None if not a public page."""
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return None
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
-            return None
-        params = getattr(match.func, "public_page", None)
-        if params is None:
-            return None
-        query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params if name in request.GET)
-        return f"{request.path}?{query}"
-
-    @staticmethod
-    def not_modified(request, etag, changed_at):
-        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if if_none_match is not None:
-            tags = parse_etags(if_none_match)
-            return etag in tags or "*" in tags
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        return since is not None and int(changed_at.timestamp()) <= since
-
-    @staticmethod
-    def storable(response):
-        return (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and "private" not in response.get("Cache-Control", "")
-            and "no-store" not in response.get("Cache-Control", "")
-        )
 
     def cache_get(self, key):
         if time.monotonic() < self.paused_until:
@@ -160,4 +155,42 @@ class PageCacheMiddleware:
         logger.warning(
             "Page cache unavailable (%s: %s); serving pages from the database for %.0f s.",
             type(error).__name__, error, RETRY_AFTER_FAILURE,
+        )
+
+
+class PageValidatorsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        page = Page.of(request)
+        if page is None:
+            return self.get_response(request)
+        if page.not_modified(request):
+            response = HttpResponseNotModified()
+            response["ETag"] = page.etag
+            response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
+            patch_vary_headers(response, ["Cookie"])
+            return response
+        with content_version.judged_at(page.version.changed_at):
+            response = self.get_response(request)
+        if self.storable(response):
+            response["ETag"] = page.etag
+            response["Last-Modified"] = http_date(
+                last_modified_for(page.version.changed_at, datetime.now(dt_timezone.utc))
+            )
+            response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
+            patch_vary_headers(response, ["Cookie"])
+            response.storable_page = True
+        return response
+
+    @staticmethod
+    def storable(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
         )

@@ -15,8 +15,9 @@ of a migration that rebuilds a table.
 """
 
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timezone as dt_timezone
 
 from django.db import connection
 from django.utils import timezone
@@ -31,10 +32,43 @@ NEXT_PUBLISH_SQL = (
 )
 
 
-@dataclass(frozen=True)
 class Version:
-    value: int
-    changed_at: datetime
+    """A content version: its number, and when content last changed (read on demand)."""
+
+    def __init__(self, value, changed_at):
+        self.value = int(value)
+        self._changed_at = changed_at
+
+    @property
+    def changed_at(self):
+        return _as_datetime(self._changed_at)
+
+    def __repr__(self):
+        return f"Version({self.value}, {self._changed_at})"
+
+
+_judged_at = ContextVar("content_judged_at", default=None)
+
+
+def now():
+    """The moment published() judges publish times by.
+
+    While a page is made for a content version, never earlier than the moment
+    that version took effect: a server whose clock runs behind another's still
+    shows what the version's scheduled articles made public.
+    """
+    moment = timezone.now()
+    floor = _judged_at.get()
+    return max(moment, floor) if floor is not None else moment
+
+
+@contextmanager
+def judged_at(moment):
+    token = _judged_at.set(moment)
+    try:
+        yield
+    finally:
+        _judged_at.reset(token)
 
 
 def _bump_sql(now):
@@ -141,20 +175,21 @@ def current():
     """The current content version, bumping it first if a scheduled publish time has come."""
     with connection.cursor() as cursor:
         for _ in range(3):
-            cursor.execute(f"SELECT value, changed_at, next_publish_at FROM {TABLE} WHERE id = 1")
+            moment = _param(timezone.now())
+            cursor.execute(
+                f"SELECT value, changed_at, next_publish_at <= %s FROM {TABLE} WHERE id = 1", [moment]
+            )
             row = cursor.fetchone()
             if row is None:
                 _ensure_row(cursor)
                 continue
-            value, changed_at, next_publish_at = row
-            next_publish_at = _as_datetime(next_publish_at)
-            now = timezone.now()
-            if next_publish_at is None or next_publish_at > now:
-                return Version(int(value), _as_datetime(changed_at))
+            value, changed_at, due = row
+            if not due:
+                return Version(value, changed_at)
             cursor.execute(
                 f"UPDATE {TABLE} SET value = value + 1, changed_at = next_publish_at, "
                 f"next_publish_at = ({NEXT_PUBLISH_SQL.format(now='%s')}) "
                 f"WHERE id = 1 AND next_publish_at <= %s",
-                [_param(now), _param(now)],
+                [moment, moment],
             )
     raise RuntimeError("The content version could not be read.")

@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -71,6 +72,50 @@ def test_the_second_reader_gets_the_stored_page_for_one_query(client, article):
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
     assert len(queries) == 1
+
+
+def test_stored_pages_and_their_304s_keep_the_security_headers(client, article):
+    first = get(client, article.get_absolute_url())
+    second = get(client, article.get_absolute_url())
+    assert second["X-Cache"] == "hit"
+    not_modified = get(client, article.get_absolute_url(), if_none_match=first["ETag"])
+    assert not_modified.status_code == 304
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                 "Cross-Origin-Opener-Policy", "ETag", "Cache-Control", "Vary"):
+        assert second[name] == first[name] == not_modified[name], name
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+    assert "Content-Type" not in not_modified
+
+
+def test_http_and_https_pages_are_stored_apart(client, article, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    assert "Strict-Transport-Security" not in get(client, HOME)
+    secure = client.get(HOME, secure=True)
+    assert secure["X-Cache"] == "miss"
+    assert secure["Strict-Transport-Security"] == "max-age=3600"
+    assert client.get(HOME, secure=True)["Strict-Transport-Security"] == "max-age=3600"
+    assert "Strict-Transport-Security" not in get(client, HOME)
+
+
+def test_plain_http_is_redirected_before_any_stored_page_is_served(client, article, settings):
+    warm(client, article)
+    settings.SECURE_SSL_REDIRECT = True
+    response = get(Client(), HOME)
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/"
+
+
+def test_a_server_whose_clock_runs_behind_still_shows_a_version_s_scheduled_articles(client, article):
+    """Servers judge publish times by the moment the content version took effect."""
+    scheduled = ArticleFactory(title="Iodine and thyroid", published_at=timezone.now() + timedelta(hours=1))
+    ahead = timezone.now() + timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=ahead):
+        assert "Iodine and thyroid" in get(client, HOME).content.decode()  # this server bumps the version
+    cache.clear()  # another server, with nothing stored, and a clock that is an hour slow
+    behind = scheduled.published_at - timedelta(minutes=30)
+    with mock.patch("django.utils.timezone.now", return_value=behind):
+        assert "Iodine and thyroid" in get(client, HOME).content.decode()
+        assert get(client, scheduled.get_absolute_url()).status_code == 200
 
 
 def test_query_parameters_the_page_does_not_read_share_its_copy(client, article):

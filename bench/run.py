@@ -1,0 +1,309 @@
+"""Measure Citewell under gunicorn with wrk, and print figures and ratios from one run.
+
+For each article count asked for, this builds a database (SQLite by default, or
+DATABASE_URL), starts the production setup under gunicorn (2 sync workers, DEBUG
+off) and measures with wrk:
+
+- the article page and the home page with the full-page cache off,
+- the same pages with the full-page cache on,
+- the 304 answer to a conditional request,
+- and, as the ceiling, the article page's own HTML bytes served as a static file
+  by WhiteNoise under the same gunicorn settings.
+
+It prints requests per second, p50 and p99 latency and the ratio to the ceiling,
+queries per render, the HTML size and peak memory per worker, and writes the
+figures as JSON under bench/results/. With two or more article counts it also
+compares query counts and p50 latencies between the smallest and the largest.
+
+Usage: python bench/run.py [--articles 1 [100 10000 ...]] [--duration 10] [--profile]
+"""
+
+import argparse
+import gzip
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+ARTICLE = "/articles/does-magnesium-help-osteoporosis/"
+BARS = {"article, cache off": 0.10, "article, full-page cache": 0.90}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    apt = shutil.which("apt-get")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    if apt and (not sudo or shutil.which("sudo")):
+        log("Installing wrk (apt-get)...")
+        subprocess.run([*sudo, apt, "update", "-qq"], check=False, stdout=subprocess.DEVNULL)
+        subprocess.run([*sudo, apt, "install", "-y", "-qq", "wrk"], check=False, stdout=subprocess.DEVNULL,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: install it (apt-get install wrk, or brew install wrk) and run again.")
+    return shutil.which("wrk")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def site_env(work, database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "PAGE_CACHE"))}
+    env.update(
+        ENV_FILE="", DJANGO_SETTINGS_MODULE="site_config.settings.prod", SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="false", DATABASE_URL=database_url,
+        STATIC_ROOT=str(work / "static"), LOG_LEVEL="WARNING", CACHE_URL=os.environ.get("CACHE_URL", ""),
+    )
+    if not env["CACHE_URL"]:
+        env.pop("CACHE_URL")
+    env.update(extra)
+    return env
+
+
+def manage(env, *args, quiet=True):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE, env=env, check=True,
+                   stdout=subprocess.DEVNULL if quiet else None)
+
+
+def prepare_database(work, count):
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{work / f'bench-{count}.sqlite3'}"
+    env = site_env(work, url)
+    manage(env, "migrate", "--noinput")
+    existing = int(subprocess.run(
+        [PYTHON, "-c", "import django; django.setup(); from articles.models import Article; "
+                       "print(Article.objects.count())"],
+        cwd=BASE, env=env, check=True, capture_output=True, text=True).stdout)
+    if existing == 0:
+        manage(env, "loaddata", "initial_article")
+        existing = 1
+    if existing > count:
+        sys.exit(f"The database already holds {existing} articles, more than {count}; use an empty one.")
+    if existing < count:
+        log(f"Generating {count - existing} articles...")
+        manage(env, "generate_articles", str(count - existing), quiet=False)
+    return url
+
+
+class Server:
+    """gunicorn, as scripts/start-production runs it: 2 sync workers, DEBUG off."""
+
+    def __init__(self, env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "site_config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "2", "--worker-class", "sync"],
+            cwd=BASE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("gunicorn did not start")
+
+    def get(self, path, headers=None):
+        request = urllib.request.Request(self.url + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), b""
+
+    def peak_memory_mb(self):
+        """Highest resident memory of any worker (VmHWM), in MB."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
+        peaks = []
+        for pid in children.stdout.split():
+            status = Path(f"/proc/{pid}/status")
+            if status.exists():
+                match = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
+                if match:
+                    peaks.append(int(match.group(1)) / 1024)
+        return round(max(peaks), 1) if peaks else None
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=15)
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, duration, connections, headers=()):
+    base = [shutil.which("wrk"), "-t2", f"-c{connections}"]
+    for header in headers:
+        base += ["-H", header]
+    subprocess.run([*base, "-d1s", url], capture_output=True, check=True)  # warm up
+    output = subprocess.run([*base, f"-d{duration}s", "--latency", url],
+                            capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = {}
+    for pct in ("50", "99"):
+        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        latency[pct] = round(float(value) * UNITS[unit], 3)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"requests_per_second": rate, "p50_ms": latency["50"], "p99_ms": latency["99"],
+            "bad_responses": int(errors.group(1)) if errors else 0}
+
+
+def queries_per_render(env):
+    code = """
+import django, json
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+counts = {}
+for name, url in (("article", %r), ("home", "/")):
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url, HTTP_HOST="127.0.0.1")
+    assert response.status_code == 200, response.status_code
+    counts[name] = len(queries)
+print(json.dumps(counts))
+""" % ARTICLE
+    result = subprocess.run([PYTHON, "-c", code], cwd=BASE, env={**env, "PAGE_CACHE": "false"},
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def profile(env):
+    code = """
+import django
+django.setup()
+from django.test import Client
+from pyinstrument import Profiler
+client = Client()
+client.get(%r, HTTP_HOST="127.0.0.1")
+profiler = Profiler(interval=0.0005)
+profiler.start()
+for _ in range(300):
+    client.get(%r, HTTP_HOST="127.0.0.1")
+profiler.stop()
+print(profiler.output_text(unicode=True, color=False, show_all=False))
+""" % (ARTICLE, ARTICLE)
+    subprocess.run([PYTHON, "-c", code], cwd=BASE, env={**env, "PAGE_CACHE": "false"}, check=True)
+
+
+def run(count, args, work):
+    log(f"== {count} article(s) ==")
+    database_url = prepare_database(work, count)
+    env = site_env(work, database_url)
+    manage(env, "collectstatic", "--noinput")
+    results = {"queries": queries_per_render(env)}
+
+    server = Server({**env, "PAGE_CACHE": "false"})
+    status, _, html = server.get(ARTICLE)
+    assert status == 200, status
+    server.stop()
+    (work / "static" / "bench").mkdir(parents=True, exist_ok=True)
+    (work / "static" / "bench" / "article.html").write_bytes(html)
+    results["html_bytes"] = len(html)
+    results["html_gzip_bytes"] = len(gzip.compress(html, 6))
+
+    rows = {}
+    server = Server({**env, "PAGE_CACHE": "false"})
+    try:
+        rows["static file (ceiling)"] = wrk(server.url + "/static/bench/article.html", args.duration, args.connections)
+        rows["article, cache off"] = wrk(server.url + ARTICLE, args.duration, args.connections)
+        rows["home, cache off"] = wrk(server.url + "/", args.duration, args.connections)
+        memory_off = server.peak_memory_mb()
+    finally:
+        server.stop()
+    server = Server({**env, "PAGE_CACHE": "true"})
+    try:
+        _, headers, _ = server.get(ARTICLE)
+        rows["article, full-page cache"] = wrk(server.url + ARTICLE, args.duration, args.connections)
+        rows["home, full-page cache"] = wrk(server.url + "/", args.duration, args.connections)
+        status, _, _ = server.get(ARTICLE, {"If-None-Match": headers["ETag"]})
+        assert status == 304, status
+        rows["article, 304 Not Modified"] = wrk(server.url + ARTICLE, args.duration, args.connections,
+                                                headers=[f"If-None-Match: {headers['ETag']}"])
+        memory_on = server.peak_memory_mb()
+    finally:
+        server.stop()
+    ceiling = rows["static file (ceiling)"]["requests_per_second"]
+    for row in rows.values():
+        row["ratio_to_ceiling"] = round(row["requests_per_second"] / ceiling, 3)
+    results["rows"] = rows
+    results["peak_worker_memory_mb"] = max(m for m in (memory_off, memory_on) if m is not None)
+    results["database"] = database_url.split(":", 1)[0]
+    if args.profile:
+        profile(env)
+    return results
+
+
+def report(count, results, args):
+    print(f"\nCitewell, {count} article(s), {results['database']}; gunicorn 2 sync workers, DEBUG off; "
+          f"wrk -t2 -c{args.connections} -d{args.duration}s")
+    print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x ceiling':>10}")
+    for name, row in results["rows"].items():
+        print(f"{name:28} {row['requests_per_second']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
+              f"{row['ratio_to_ceiling']:10.3f}")
+    q = results["queries"]
+    print(f"queries per render: article {q['article']}, home {q['home']}")
+    print(f"article HTML: {results['html_bytes']:,} bytes ({results['html_gzip_bytes']:,} gzipped)")
+    print(f"peak memory per worker: {results['peak_worker_memory_mb']} MB")
+    for name, bar in BARS.items():
+        ratio = results["rows"][name]["ratio_to_ceiling"]
+        print(f"bar: {name} >= {bar:.2f} of the ceiling: {ratio:.3f} {'met' if ratio >= bar else 'NOT MET'}")
+
+
+def compare(all_results):
+    counts = sorted(all_results)
+    small, large = all_results[counts[0]], all_results[counts[-1]]
+    print(f"\nGrowth: {counts[0]} -> {counts[-1]} articles")
+    for page, key in (("article", "article, cache off"), ("home", "home, cache off")):
+        q0, q1 = small["queries"][page], large["queries"][page]
+        p0, p1 = small["rows"][key]["p50_ms"], large["rows"][key]["p50_ms"]
+        ratio = p1 / p0 if p0 else float("inf")
+        print(f"{page:8} queries {q0} -> {q1} ({'same' if q0 == q1 else 'DIFFERENT'}); "
+              f"p50 {p0:.2f} -> {p1:.2f} ms, x{ratio:.2f} ({'within' if ratio <= 1.5 else 'OVER'} 1.5)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, nargs="+", default=[1])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--profile", action="store_true", help="also profile 300 article renders")
+    args = parser.parse_args()
+    ensure_wrk()
+    all_results = {}
+    with tempfile.TemporaryDirectory(prefix="citewell-bench-") as tmp:
+        for count in sorted(args.articles):
+            all_results[count] = run(count, args, Path(tmp))
+            report(count, all_results[count], args)
+    if len(all_results) > 1:
+        compare(all_results)
+    out = BASE / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = out / f"{stamp}.json"
+    path.write_text(json.dumps({"taken_at": stamp, "duration_s": args.duration, "connections": args.connections,
+                                "results": all_results}, indent=2))
+    print(f"\nFigures written to {path.relative_to(BASE)}")
+
+
+if __name__ == "__main__":
+    main()
