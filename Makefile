@@ -21,8 +21,9 @@ check: $(VENV)/.dev
 	$(TEST_SETTINGS) $(PY) manage.py check --fail-level WARNING
 	$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 
-# Benchmark under gunicorn with wrk: `make bench`, `make bench ARTICLES="100 10000"`
-# (set DATABASE_URL to a PostgreSQL database to measure there), BENCH_ARGS="--profile".
+# Benchmark under gunicorn with wrk: `make bench`; growth on PostgreSQL:
+# make bench ARTICLES="100 10000" DATABASE_URL='postgres://u:p@127.0.0.1/citewell_bench_{count}'
+# BENCH_ARGS="--profile --duration 20" passes options.
 ARTICLES ?= 1
 bench: $(VENV)/.dev
 	$(PY) bench/run.py --articles $(ARTICLES) $(BENCH_ARGS)

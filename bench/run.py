@@ -16,6 +16,10 @@ figures as JSON under bench/results/. With two or more article counts it also
 compares query counts and p50 latencies between the smallest and the largest.
 
 Usage: python bench/run.py [--articles 1 [100 10000 ...]] [--duration 10] [--profile]
+
+DATABASE_URL may name a PostgreSQL database; "{count}" in it is replaced by the
+article count, so that each count keeps its own database between runs (it is
+created when missing and filled once). Without it, SQLite files are used.
 """
 
 import argparse
@@ -84,8 +88,22 @@ def manage(env, *args, quiet=True):
                    stdout=subprocess.DEVNULL if quiet else None)
 
 
+def ensure_postgres_database(url):
+    """Create the PostgreSQL database named in url if it does not exist yet."""
+    import psycopg
+    from urllib.parse import urlsplit
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def prepare_database(work, count):
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{work / f'bench-{count}.sqlite3'}"
+    url = os.environ.get("DATABASE_URL", "").replace("{count}", str(count))
+    url = url or f"sqlite:///{work / f'bench-{count}.sqlite3'}"
+    if url.startswith("postgres"):
+        ensure_postgres_database(url)
     env = site_env(work, url)
     manage(env, "migrate", "--noinput")
     existing = int(subprocess.run(

@@ -1,9 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from articles import views_admin
+from articles import views_admin, views_media
 
 handler500 = "site_config.views.error_500"
 
@@ -15,8 +14,7 @@ urlpatterns = [
     path("admin/markdownx/markdownify/", views_admin.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", views_admin.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    path(f"{settings.MEDIA_URL.strip('/')}/{settings.MARKDOWNX_MEDIA_PATH}<str:name>",
+         views_media.uploaded_image, name="uploaded_image"),
     path("", include("articles.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

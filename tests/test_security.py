@@ -234,3 +234,23 @@ def test_production_runs_with_debug_off_even_if_asked_otherwise():
     result = run_settings("site_config.settings.prod", SECRET_KEY="k" * 50, ALLOWED_HOSTS="example.org", DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_uploaded_images_are_served_with_their_type_and_far_future_caching(editor_client, client, media_root):
+    code = upload(editor_client, "photo.png", image_bytes("PNG"), "image/png").json()["image_code"]
+    url = code[len("![]("):-1]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("path", ["/media/uploads/../../settings.py", "/media/uploads/notes.txt",
+                                  "/media/uploads/00000000-0000-0000-0000-000000000000.png",
+                                  "/media/other/secret.png"])
+def test_nothing_else_under_media_is_served(client, media_root, path):
+    (media_root / "uploads").mkdir(exist_ok=True)
+    (media_root / "uploads" / "notes.txt").write_text("private")
+    assert client.get(path).status_code == 404

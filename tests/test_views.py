@@ -50,7 +50,11 @@ def test_home_is_paginated(client, settings):
     first = soup(client.get("/"))
     assert len(first.select(".card")) == 2
     assert first.select_one(".pagination a[rel=next]")["href"] == "?page=2"
-    assert len(soup(client.get("/?page=3")).select(".card")) == 1
+    last = soup(client.get("/?page=3"))
+    assert len(last.select(".card")) == 1
+    assert last.select_one(".pagination a[rel=prev]")["href"] == "?page=2"
+    assert last.select_one(".pagination a[rel=next]") is None
+    assert soup(client.get("/?page=2")).select_one(".pagination a[rel=prev]")["href"] == "/"
 
 
 @pytest.mark.parametrize("page", ["4", "0", "abc", "-1"])
