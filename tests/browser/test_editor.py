@@ -6,8 +6,17 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+    (e) => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
 @pytest.fixture
 def signed_in(page, live_server, django_user_model):
+    """A superuser signed in to the admin; the page records any CSP violation."""
+    page.add_init_script(CSP_WATCH)
     django_user_model.objects.create_superuser("chief", "", "a-long-test-password")
     page.goto(live_server.url + "/admin/login/")
     page.get_by_label("Username").fill("chief")
@@ -33,6 +42,7 @@ def test_body_preview_renders_markdown_and_leaves_scripts_inert(signed_in, live_
     assert preview.locator("script").count() == 0
     assert preview.locator("img[onerror]").count() == 0
     assert dialogs == []
+    assert page.evaluate("window.__cspViolations") == []
 
 
 def test_a_new_faq_row_gets_a_live_preview_too(signed_in, live_server):
@@ -44,3 +54,8 @@ def test_a_new_faq_row_gets_a_live_preview_too(signed_in, live_server):
     preview = answer.locator("xpath=..").locator(".markdownx-preview")
     expect(preview.locator("strong")).to_have_text("Yes")
     assert preview.locator("script").count() == 0
+    page.locator("#id_title").press_sequentially("Zinc and colds")
+    expect(page.locator("#id_slug")).to_have_value("zinc-and-colds")
+    page.locator("#id_published_at_0 + .datetimeshortcuts a").first.click()  # "Today"
+    expect(page.locator("#id_published_at_0")).not_to_have_value("")
+    assert page.evaluate("window.__cspViolations") == []
