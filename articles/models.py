@@ -7,7 +7,6 @@ from django.db import connections, models
 from django.db.models import Q
 from django.db.models.query import ModelIterable
 from django.urls import reverse
-from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from . import content_version, markdown
@@ -36,9 +35,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=content_version.now())
 
     def for_list(self):
-        return self.defer(*HEAVY_FIELDS).order_by(
-            "-published_at", "-pk"
-        )
+        return self.defer(*HEAVY_FIELDS).order_by("-published_at", "-pk")
 
     def for_detail(self):
         """Everything the article page shows, in a fixed number of queries: one per row relation.
@@ -67,6 +64,7 @@ class WithRowsIterable(ModelIterable):
 
 
 def attach_rows(articles, using):
+    """Read each row relation of these articles (a page's worth) in one query per table."""
     by_pk = {article.pk: article for article in articles}
     quote = connections[using].ops.quote_name
     placeholders = ", ".join(["%s"] * len(by_pk))

@@ -96,7 +96,7 @@ class Command(BaseCommand):
         drafts = [self.draft(rng, offset + i + 1, now) for i in range(size)]
         articles = Article.objects.bulk_create([article for article, _ in drafts])
         rows = {model: [] for model in (KeyPoint, SupplementForm, FoodSource, FAQ, Reference)}
-        for article, (_, children) in zip(articles, drafts):
+        for article, (_, children) in zip(articles, drafts, strict=True):
             for model, items in children.items():
                 for item in items:
                     item.article = article
