@@ -2,12 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from . import markdown
-from .models import FAQ, HEAVY_FIELDS, Article, FoodSource, KeyPoint, Reference, SupplementForm
+from .models import FAQ, HEAVY_FIELDS, Article, FoodSource, KeyPoint, Reference, SupplementForm, Topic, published_q
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 REFERENCES_PREFIX = "references"
@@ -136,14 +137,15 @@ class ArticleAdmin(admin.ModelAdmin):
         "title", "status", "live", "published_at", "last_reviewed_on", "updated_at",
         "reading_minutes",
     ]
-    list_filter = ["status", "published_at", "last_reviewed_on"]
+    list_filter = ["status", "topics", "published_at", "last_reviewed_on"]
     search_fields = ["title", "subtitle", "slug", "summary", "author", "medical_reviewer"]
     date_hierarchy = "published_at"
-    readonly_fields = ["reading_time", "created_at", "updated_at"]
+    readonly_fields = ["reading_time", "created_at", "updated_at", "old_addresses"]
+    filter_horizontal = ["topics"]
     actions = ["publish", "unpublish"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "slug"]}),
+        (None, {"fields": ["title", "subtitle", "slug", "topics"]}),
         ("Byline and publishing", {
             "fields": ["author", "medical_reviewer", "status", "published_at", "last_reviewed_on"],
             "description": "An article is public once it is published and its publish time has come.",
@@ -156,7 +158,7 @@ class ArticleAdmin(admin.ModelAdmin):
         }),
         ("Disclaimer", {"fields": ["disclaimer"]}),
         ("Search and sharing", {"fields": ["meta_description"]}),
-        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["created_at", "updated_at", "old_addresses"], "classes": ["collapse"]}),
     ]
 
     class Media:
@@ -169,6 +171,11 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Live", boolean=True)
     def live(self, obj):
         return obj.is_published
+
+    @admin.display(description="Old addresses (301 to this article)")
+    def old_addresses(self, obj):
+        slugs = [f"/articles/{r.old_slug}/" for r in obj.old_slugs.all()] if obj.pk else []
+        return ", ".join(slugs) or "None: changing the slug of a published article adds one."
 
     @admin.display(description="Reading time")
     def reading_time(self, obj):
@@ -197,3 +204,18 @@ class ArticleAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
 
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "published_articles"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(published=Count("articles", filter=published_q("articles__")))
+
+    @admin.display(description="Published articles", ordering="published")
+    def published_articles(self, obj):
+        return obj.published

@@ -141,10 +141,6 @@ class Rendered:
     blocks: list = field(default_factory=list)
     headings: list = field(default_factory=list)
 
-    @property
-    def text(self):
-        return html.unescape(strip_tags(SENTINEL_RE.sub(" ", self.html)))
-
 
 class _Renderer:
     """A configured Python-Markdown instance; one per thread and anchor mode, reset per use."""
@@ -244,18 +240,21 @@ def minutes_to_read(words):
     return max(1, math.ceil(words / settings.WORDS_PER_MINUTE))
 
 
-def article_text(article, body_html, rows=None):
-    """Everything a reader reads on the article page, as plain text pieces.
+TEXT_ROWS = ("key_points", "supplement_forms", "food_sources", "faqs")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
-    `rows` maps each row relation (key_points, supplement_forms, food_sources,
-    faqs) to its rows; by default they are read from the saved article.
-    """
-    yield from (article.title, article.subtitle, article.lead, article.summary)
-    yield html.unescape(strip_tags(SENTINEL_RE.sub(" ", body_html)))
-    if rows is None:
-        if article.pk is None:
-            return
-        rows = {name: getattr(article, name).all() for name in TEXT_ROWS}
+
+CITATION_HTML_RE = re.compile(r'<sup class="citation">.*?</sup>')
+
+
+def plain_text(fragment):
+    """The text of stored HTML, without citation marks, for counting and searching."""
+    text = strip_tags(CITATION_HTML_RE.sub("", SENTINEL_RE.sub(" ", fragment)))
+    return CONTROL_RE.sub(" ", html.unescape(text))
+
+
+def row_text(rows):
+    """The text of an article's rows that readers see, piece by piece."""
     for point in rows.get("key_points", ()):
         yield from (point.title, point.text)
     for form in rows.get("supplement_forms", ()):
@@ -264,25 +263,36 @@ def article_text(article, body_html, rows=None):
     for food in rows.get("food_sources", ()):
         yield from (food.name, food.serving)
     for faq in rows.get("faqs", ()):
-        yield from (faq.question, html.unescape(strip_tags(faq.answer_html)))
+        yield from (faq.question, plain_text(faq.answer_html))
 
 
-TEXT_ROWS = ("key_points", "supplement_forms", "food_sources", "faqs")
+def text_fields(article, body_html, rows=None):
+    """Plain text for search, and the reading time over everything a reader reads.
+
+    `rows` maps each row relation (key_points, supplement_forms, food_sources,
+    faqs) to its rows; by default they are read from the saved article.
+    """
+    if rows is None:
+        rows = {name: getattr(article, name).all() for name in TEXT_ROWS} if article.pk else {}
+    body_text = plain_text(body_html)
+    rows_text = " ".join(piece for piece in row_text(rows) if piece)
+    words = count_words(article.title, article.subtitle, article.lead, article.summary, body_text, rows_text)
+    return {
+        "body_text": body_text,
+        "search_text": CONTROL_RE.sub(" ", rows_text),
+        "word_count": words,
+        "reading_minutes": minutes_to_read(words),
+    }
 
 
-def reading_stats(article, body_html, rows=None):
-    words = count_words(*article_text(article, body_html, rows))
-    return {"word_count": words, "reading_minutes": minutes_to_read(words)}
-
-
-def derive_article(article):
+def derive_article(article, rows=None):
     """All stored derived fields of an article, from its Markdown and its rows."""
     rendered = render(article.body)
     return {
         "body_html": rendered.html,
         "toc": rendered.toc,
         "citations": rendered.citations,
-        **reading_stats(article, rendered.html),
+        **text_fields(article, rendered.html, rows),
     }
 
 

@@ -24,15 +24,20 @@ validate_web_url = URLValidator(
 )
 
 
-DERIVED_FIELDS = ("body_html", "toc", "citations", "word_count", "reading_minutes")
+DERIVED_FIELDS = ("body_html", "toc", "citations", "body_text", "search_text", "word_count", "reading_minutes")
 # What lists never need: the Markdown and what is derived from it.
-HEAVY_FIELDS = ("body", "body_html", "toc", "citations")
+HEAVY_FIELDS = ("body", "body_html", "toc", "citations", "body_text", "search_text")
+
+
+def published_q(prefix=""):
+    """What "published" means, as a condition on an article (through `prefix` from another model)."""
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": content_version.now()})
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a publish time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=content_version.now())
+        return self.filter(published_q())
 
     def for_list(self):
         return self.defer(*HEAVY_FIELDS).order_by("-published_at", "-pk")
@@ -41,9 +46,9 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the article page shows, in a fixed number of queries: one per row relation.
 
         The rows arrive as prefetched relations (article.faqs.all() runs no query),
-        read by WithRowsIterable.
+        read by WithRowsIterable; the topics are prefetched.
         """
-        clone = self._chain()
+        clone = self.prefetch_related("topics")
         clone._iterable_class = WithRowsIterable
         return clone
 
@@ -80,6 +85,31 @@ def attach_rows(articles, using):
             queryset._result_cache = rows
             queryset._prefetch_done = True
             vars(by_pk[pk]).setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, help_text="The address: /topics/<slug>/.")
+    description = models.TextField(blank=True, help_text="A sentence or two shown on the topic's page.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -132,10 +162,16 @@ class Article(models.Model):
         "disclaimer override", blank=True,
         help_text="Leave blank to show the site's standard medical disclaimer.",
     )
+    topics = models.ManyToManyField(
+        Topic, related_name="articles", blank=True,
+        help_text="The first topic, alphabetically, leads the breadcrumb trail.",
+    )
 
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
     citations = models.JSONField(editable=False, default=dict)
+    body_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
 
@@ -170,7 +206,11 @@ class Article(models.Model):
         self.refresh_derived()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
+        before = type(self).objects.filter(pk=self.pk).values("slug", "status").first() if self.pk else None
         super().save(*args, **kwargs)
+        if before and before["slug"] != self.slug and before["status"] == self.Status.PUBLISHED:
+            SlugRedirect.objects.update_or_create(old_slug=before["slug"], defaults={"article": self})
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()  # a live address never redirects
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -377,6 +417,17 @@ class Reference(ArticleChild):
     @property
     def link(self):
         return self.web_url or self.doi_url or self.pubmed_url
+
+
+class SlugRedirect(models.Model):
+    """An address a published article had before its slug changed; it answers 301."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"/articles/{self.old_slug}/ → {self.article.get_absolute_url()}"
 
 
 class ContentVersion(models.Model):

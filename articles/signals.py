@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save, pre_m
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import content_version, markdown
+from . import content_version, markdown, search
 from .models import CHILDREN, FAQ, Article
 
 
@@ -29,7 +29,7 @@ def child_changed(sender, instance, raw=False, origin=None, **kwargs):
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is None:
         return
-    fields = markdown.reading_stats(article, article.body_html)
+    fields = markdown.text_fields(article, article.body_html)
     if not raw:
         fields["updated_at"] = timezone.now()
     Article.objects.filter(pk=article.pk).update(**fields)
@@ -40,16 +40,20 @@ for _, model in CHILDREN:
     post_delete.connect(child_changed, sender=model, dispatch_uid=f"child_deleted_{model.__name__}")
 
 
-def drop_content_triggers(sender, using, **kwargs):
+def drop_database_objects(sender, using, **kwargs):
+    """Before migrations: triggers out of the way, so tables can be rebuilt."""
     if sender.name == "articles":
         content_version.drop_triggers(using)
+        search.drop_search_objects(using)
 
 
-def install_content_triggers(sender, using, **kwargs):
+def install_database_objects(sender, using, **kwargs):
+    """After migrations (and test flushes): the content-version triggers and the search index."""
     if sender.name == "articles":
         content_version.install_triggers(using)
         content_version.ensure_row(using)
+        search.install_search_objects(using)
 
 
-pre_migrate.connect(drop_content_triggers, dispatch_uid="articles_drop_content_triggers")
-post_migrate.connect(install_content_triggers, dispatch_uid="articles_install_content_triggers")
+pre_migrate.connect(drop_database_objects, dispatch_uid="articles_drop_database_objects")
+post_migrate.connect(install_database_objects, dispatch_uid="articles_install_database_objects")

@@ -1,10 +1,30 @@
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import path
 
 from . import views
+from .cache import public_page
+from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
+
+
+@public_page
+def sitemap(request):
+    return sitemap_view(request, sitemaps=SITEMAPS)
+
+
+rss = public_page(LatestArticlesFeed())
+atom = public_page(LatestArticlesAtomFeed())
 
 urlpatterns = [
     path("", views.article_list, name="list"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("topics/", views.topic_list, name="topics"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("search/", views.search, name="search"),
+    path("feed/", rss, name="feed"),
+    path("feed/atom/", atom, name="atom_feed"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

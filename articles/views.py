@@ -1,10 +1,15 @@
 from django.conf import settings
-from django.http import Http404
+from django.db.models import Count
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
+from . import search as site_search
+from . import structured_data
 from .cache import public_page
-from .models import CHILDREN, Article
+from .models import CHILDREN, Article, SlugRedirect, Topic, published_q
+
+RELATED_COUNT = 4
 
 
 class ListPage:
@@ -14,15 +19,33 @@ class ListPage:
     tells whether an older page exists, at the same cost at 100 or 100,000.
     """
 
-    def __init__(self, queryset, number, per_page):
-        rows = list(queryset[(number - 1) * per_page:number * per_page + 1])
+    def __init__(self, rows, number, per_page):
         self.number = number
         self.object_list = rows[:per_page]
         self.has_next = len(rows) > per_page
         self.has_previous = number > 1
 
+    @classmethod
+    def of(cls, queryset, number, per_page):
+        return cls(list(queryset[(number - 1) * per_page:number * per_page + 1]), number, per_page)
+
     def __iter__(self):
         return iter(self.object_list)
+
+
+def page_number(request):
+    number = request.GET.get("page") or "1"
+    if not number.isdigit() or int(number) < 1:
+        raise Http404("No such page.")
+    return int(number)
+
+
+def listing(request, queryset):
+    """A page of articles; an empty page past the first does not exist."""
+    page = ListPage.of(queryset, page_number(request), settings.ARTICLES_PER_PAGE)
+    if page.number > 1 and not page.object_list:
+        raise Http404("No such page.")
+    return page
 
 
 @public_page(query=["page"])
@@ -31,13 +54,13 @@ def article_list(request):
 
     Template: articles/article_list.html; context: page_obj (a ListPage of Article).
     """
-    number = request.GET.get("page") or "1"
-    if not number.isdigit() or int(number) < 1:
-        raise Http404("No such page.")
-    page_obj = ListPage(Article.objects.published().for_list(), int(number), settings.ARTICLES_PER_PAGE)
-    if page_obj.number > 1 and not page_obj.object_list:
-        raise Http404("No such page.")
-    return render(request, "articles/article_list.html", {"page_obj": page_obj})
+    page_obj = listing(request, Article.objects.published().for_list())
+    graph = structured_data.home_graph() if page_obj.number == 1 else None
+    return render(request, "articles/article_list.html", {
+        "page_obj": page_obj,
+        "canonical_path": request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}",
+        "json_ld": structured_data.to_script(graph) if graph else None,
+    })
 
 
 @public_page
@@ -45,14 +68,20 @@ def article_detail(request, slug):
     """One Article, whole: every section, its evidence and the disclaimer.
 
     Template: articles/article_detail.html; context: article and its rows
-    (see article_context).
-    Readers get published articles only; staff also see drafts and scheduled
-    articles, under a banner, and their pages are never cached.
+    (see article_context). Readers get published articles only; staff also see
+    drafts and scheduled articles, under a banner, and their pages are never
+    cached. An address the article had before its slug changed answers 301.
     """
     articles = Article.objects.for_detail()
     if not request.user.is_staff:
         articles = articles.published()
-    article = get_object_or_404(articles, slug=slug)
+    article = articles.filter(slug=slug).first()
+    if article is None:
+        moved = (SlugRedirect.objects.select_related("article")
+                 .filter(old_slug=slug, article__in=articles.values("pk")).first())
+        if moved is None:
+            raise Http404("No published article at this address.")
+        return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
     response = render(request, "articles/article_detail.html", article_context(article))
     if request.user.is_staff:
         add_never_cache_headers(response)
@@ -62,7 +91,85 @@ def article_detail(request, slug):
 def article_context(article):
     """The article and its rows, each read once, as the page's sections use them."""
     context = {"article": article, **{name: list(getattr(article, name).all()) for name, _ in CHILDREN}}
+    topics = list(article.topics.all())
+    context["topic"] = topics[0] if topics else None
+    context["topics"] = topics
     context["references"] = article.cited_references()
     context["body_parts"] = article.body_parts()
     context["food_source_names"] = sorted({food.source for food in context["food_sources"] if food.source})
+    context["related"] = related_articles(article, topics)
+    context["canonical_path"] = article.get_absolute_url()
+    context["json_ld"] = structured_data.to_script(structured_data.article_graph(
+        article, context["topic"], context["references"], context["faqs"]))
     return context
+
+
+def related_articles(article, topics):
+    """Published articles sharing the most topics with this one, then the newest; one query."""
+    if not topics:
+        return []
+    return list(
+        Article.objects.published().for_list()
+        .filter(topics__in=[topic.pk for topic in topics]).exclude(pk=article.pk)
+        .annotate(shared=Count("topics")).order_by("-shared", "-published_at", "-pk")[:RELATED_COUNT]
+    )
+
+
+@public_page
+def topic_list(request):
+    """Every topic with its number of published articles. Template: articles/topic_list.html."""
+    topics = Topic.objects.annotate(
+        published=Count("articles", filter=published_q("articles__"))
+    ).filter(published__gt=0).order_by("name")
+    return render(request, "articles/topic_list.html", {"topics": topics, "canonical_path": request.path})
+
+
+@public_page(query=["page"])
+def topic_detail(request, slug):
+    """One Topic and its published articles, newest first.
+
+    Template: articles/topic_detail.html; context: topic, page_obj (a ListPage of Article).
+    """
+    topic = get_object_or_404(Topic, slug=slug)
+    page_obj = listing(request, topic.articles.published().for_list())
+    return render(request, "articles/topic_detail.html", {
+        "topic": topic,
+        "page_obj": page_obj,
+        "canonical_path": request.path,
+        "json_ld": structured_data.to_script(structured_data.topic_graph(topic)),
+    })
+
+
+def search(request):
+    """Full-text search over published articles (articles.search).
+
+    Template: articles/search.html; context: query, page_obj (a ListPage of
+    Article, each with .snippet) or None for an empty query.
+    """
+    query = site_search.clean_query(request.GET.get("q"))
+    page_obj = None
+    if query:
+        number = page_number(request)
+        per_page = settings.ARTICLES_PER_PAGE
+        hits = site_search.search(query, (number - 1) * per_page, per_page + 1)
+        found = Article.objects.published().for_list().in_bulk([hit.article_id for hit in hits])
+        rows = []
+        for hit in hits:
+            article = found.get(hit.article_id)
+            if article is not None:
+                article.snippet = site_search.highlighted(hit.snippet)
+                rows.append(article)
+        page_obj = ListPage(rows, number, per_page)
+    return render(request, "articles/search.html", {"query": query, "page_obj": page_obj})
+
+
+@public_page
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {structured_data.absolute('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

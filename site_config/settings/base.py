@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "csp",
     "markdownx",
     "articles",
@@ -183,6 +183,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SITE_NAME = env.str("SITE_NAME", default="Citewell")
+# The address readers use: canonical links, feeds, sitemaps and structured data
+# name this origin, whatever host a request came in on.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 SITE_TAGLINE = env.str("SITE_TAGLINE", default="Evidence-based health articles")
 DEFAULT_DISCLAIMER = (
     "This content is for informational purposes only and should not replace "

@@ -16,6 +16,15 @@ if not ALLOWED_HOSTS:  # noqa: F405
         "ALLOWED_HOSTS is not set. List the site's host names, comma-separated."
     )
 
+if not SITE_URL:  # noqa: F405
+    host = ALLOWED_HOSTS[0]  # noqa: F405
+    if host.startswith(".") or "*" in host:
+        raise ImproperlyConfigured(  # noqa: F405
+            "SITE_URL is not set and the first of ALLOWED_HOSTS is a pattern; set SITE_URL, "
+            "e.g. https://example.org."
+        )
+    SITE_URL = f"https://{host}"
+
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-the-test-suite-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SITE_URL", "https://citewell.example")
 os.environ["DEBUG"] = "false"
 
 from .base import *  # noqa: E402,F403

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import markdown
-from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm
+from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm, Topic
 
 NUTRIENTS = [
     ("Vitamin D", 20), ("Calcium", 1300), ("Zinc", 11), ("Iron", 18), ("Magnesium", 420),
@@ -23,6 +23,18 @@ CONDITIONS = [
     "blood pressure", "pregnancy", "low mood", "muscle cramps", "colds", "joint pain",
     "memory", "blood sugar", "skin health", "eye health", "hair loss",
 ]
+TOPICS = {
+    "Vitamins": "How much of each vitamin you need, and what it does.",
+    "Minerals": "Magnesium, calcium, zinc, iron and the other minerals the body needs.",
+    "Supplements": "When a supplement helps, and which forms the body absorbs.",
+    "Bone health": "Osteoporosis, bone density and fractures.",
+    "Heart health": "Blood pressure, cholesterol and the heart.",
+    "Sleep": "Sleep quality, insomnia and what affects them.",
+    "Immunity": "Colds, infections and the immune system.",
+    "Pregnancy": "Nutrition before and during pregnancy.",
+    "Mental health": "Mood, stress and the brain.",
+    "Nutrition": "Food, diets and what the evidence says about them.",
+}
 TITLES = [
     "Does {n} Help {c}?", "{n} and {c}: What the Evidence Shows",
     "Can {n} Improve {c}?", "How Much {n} Do You Need for {c}?",
@@ -68,11 +80,13 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         start = Article.objects.count()
         began = time.monotonic()
+        topics = [Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name, "description": text})[0]
+                  for name, text in TOPICS.items()]
         made = 0
         while made < count:
             size = min(batch_size, count - made)
             with transaction.atomic():
-                self.create_batch(rng, start + made, size)
+                self.create_batch(rng, start + made, size, topics)
             made += size
             self.progress(made, count, time.monotonic() - began)
         sys.stderr.write("\n")
@@ -91,10 +105,14 @@ class Command(BaseCommand):
         )
         sys.stderr.flush()
 
-    def create_batch(self, rng, offset, size):
+    def create_batch(self, rng, offset, size, topics):
         now = timezone.now()
         drafts = [self.draft(rng, offset + i + 1, now) for i in range(size)]
         articles = Article.objects.bulk_create([article for article, _ in drafts])
+        Article.topics.through.objects.bulk_create([
+            Article.topics.through(article=article, topic=topic)
+            for article in articles for topic in rng.sample(topics, rng.randint(1, 3))
+        ])
         rows = {model: [] for model in (KeyPoint, SupplementForm, FoodSource, FAQ, Reference)}
         for article, (_, children) in zip(articles, drafts, strict=True):
             for model, items in children.items():
@@ -155,11 +173,10 @@ class Command(BaseCommand):
             daily_value_mg=Decimal(str(daily_value)) if daily_value and daily_value >= 1 else None,
         )
         article.created_at = article.updated_at = published
-        derived = markdown.derive_article(article)
-        derived.update(markdown.reading_stats(article, derived["body_html"], {
+        derived = markdown.derive_article(article, {
             "key_points": children[KeyPoint], "supplement_forms": children[SupplementForm],
             "food_sources": children[FoodSource], "faqs": children[FAQ],
-        }))
+        })
         for name, value in derived.items():
             setattr(article, name, value)
         return article, children

@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article
+from .structured_data import absolute
+
+FEED_SIZE = 20
+
+
+class LatestArticlesFeed(Feed):
+    """RSS 2.0: the latest published articles, with summaries and topics."""
+
+    def title(self):
+        return f"{settings.SITE_NAME}: {settings.SITE_TAGLINE}"
+
+    def description(self):
+        return "The latest evidence-based health articles, each medically reviewed and fully cited."
+
+    def link(self):
+        return absolute(reverse("articles:list"))
+
+    def feed_url(self):
+        return absolute(reverse("articles:feed"))
+
+    def items(self):
+        return Article.objects.published().for_list().prefetch_related("topics")[:FEED_SIZE]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary
+
+    def item_link(self, article):
+        return absolute(article.get_absolute_url())
+
+    def item_guid(self, article):
+        return absolute(article.get_absolute_url())
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return article.author
+
+    def item_categories(self, article):
+        return [topic.name for topic in article.topics.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    """Atom 1.0: the same articles."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description()
+
+    def feed_url(self):
+        return absolute(reverse("articles:atom_feed"))

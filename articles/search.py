@@ -1,0 +1,174 @@
+"""Full-text search over published articles, the best each database offers.
+
+PostgreSQL: a weighted tsvector per article (title A, summary B, lead and the
+article's rows C, body D) kept by a trigger in a column Django does not manage,
+a GIN index on it, websearch_to_tsquery for the reader's words (quotes, OR and
+-word work, and nothing they type is a syntax error), ts_rank_cd for ranking
+and ts_headline for highlighted snippets.
+
+SQLite: an FTS5 table over the same fields, kept by triggers, the porter
+stemmer, bm25 ranking with the same weights, and snippet() for highlights. The
+reader's words are passed as quoted terms, so no character of theirs is FTS5
+syntax. Where SQLite lacks FTS5, every word must appear (LIKE), newest first.
+
+The search objects are (re)created after every migrate (articles.signals).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection, connections
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from . import content_version
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+START, STOP = "\x02", "\x03"
+FTS_TABLE = "articles_article_fts"
+FTS_COLUMNS = ("title", "summary", "lead", "search_text", "body_text")
+FTS_WEIGHTS = "10.0, 5.0, 2.0, 2.0, 1.0"
+PG_VECTOR = (
+    "setweight(to_tsvector('english', coalesce({p}title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce({p}summary, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce({p}lead, '') || ' ' || coalesce({p}search_text, '')), 'C') || "
+    "setweight(to_tsvector('english', coalesce({p}body_text, '')), 'D')"
+)
+PUBLISHED = "a.status = 'published' AND a.published_at <= %s"
+
+
+def clean_query(text):
+    """The reader's query, trimmed to a bound, or '' when there is nothing to look for."""
+    text = re.sub(r"\s+", " ", (text or "").replace("\x00", " ")).strip()
+    return text[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclass
+class Hit:
+    article_id: int
+    snippet: str
+
+
+def highlighted(text):
+    """Escape a snippet from the database, then mark the matched words."""
+    safe = escape(text.replace("\n", " ")).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(safe)  # noqa: S308 - built from escaped text and our own tags only
+
+
+def search(query, offset, limit):
+    """Ids and snippets of published articles matching query, best first."""
+    vendor = connection.vendor
+    now = connection.ops.adapt_datetimefield_value(content_version.now())
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(
+                "SELECT a.id, ts_headline('english', coalesce(a.summary, '') || ' ' || a.body_text, q, "
+                f"'StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, "
+                "FragmentDelimiter=\" … \"') "
+                "FROM articles_article a, websearch_to_tsquery('english', %s) q "
+                f"WHERE a.search_vector @@ q AND {PUBLISHED} "
+                "ORDER BY ts_rank_cd(a.search_vector, q) DESC, a.published_at DESC, a.id DESC "
+                "LIMIT %s OFFSET %s",
+                [query, now, limit, offset],
+            )
+        elif vendor == "sqlite" and has_fts5():
+            terms = re.findall(r"\w+", query)[:MAX_TERMS]
+            if not terms:
+                return []
+            match = " ".join(f'"{term}"' for term in terms)
+            cursor.execute(
+                f"SELECT a.id, snippet({FTS_TABLE}, -1, '{START}', '{STOP}', ' … ', 30) "
+                f"FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid "
+                f"WHERE {FTS_TABLE} MATCH %s AND {PUBLISHED} "
+                f"ORDER BY bm25({FTS_TABLE}, {FTS_WEIGHTS}), a.published_at DESC, a.id DESC "
+                "LIMIT %s OFFSET %s",
+                [match, now, limit, offset],
+            )
+        else:
+            terms = re.findall(r"\w+", query)[:MAX_TERMS]
+            if not terms:
+                return []
+            text = "(a.title || ' ' || a.summary || ' ' || a.lead || ' ' || a.search_text || ' ' || a.body_text)"
+            like = " AND ".join(f"{text} LIKE %s" for _ in terms)
+            cursor.execute(
+                f"SELECT a.id, substr(a.summary, 1, 200) FROM articles_article a "
+                f"WHERE {like} AND {PUBLISHED} ORDER BY a.published_at DESC, a.id DESC LIMIT %s OFFSET %s",
+                [*(f"%{term}%" for term in terms), now, limit, offset],
+            )
+        return [Hit(article_id, snippet or "") for article_id, snippet in cursor.fetchall()]
+
+
+def has_fts5(using="default"):
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+        return cursor.fetchone() is not None
+
+
+def _fts5_available(cursor):
+    try:
+        cursor.execute("CREATE VIRTUAL TABLE temp.citewell_fts5_probe USING fts5(x)")
+        cursor.execute("DROP TABLE temp.citewell_fts5_probe")
+        return True
+    except Exception:
+        return False
+
+
+def drop_search_objects(using):
+    """Remove what keeps the search index current, so migrations can rebuild tables."""
+    db = connections[using]
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}")
+
+
+def install_search_objects(using):
+    """Create the search index for this database and bring it up to date."""
+    db = connections[using]
+    if "articles_article" not in db.introspection.table_names():
+        return
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute("ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS search_vector tsvector")
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$ "
+                f"BEGIN NEW.search_vector := {PG_VECTOR.format(p='NEW.')}; RETURN NEW; END; "
+                "$$ LANGUAGE plpgsql"
+            )
+            cursor.execute("DROP TRIGGER IF EXISTS articles_article_search ON articles_article")
+            cursor.execute(
+                "CREATE TRIGGER articles_article_search BEFORE INSERT OR UPDATE ON articles_article "
+                "FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector()"
+            )
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS articles_article_search_idx "
+                "ON articles_article USING GIN (search_vector)"
+            )
+            cursor.execute(
+                f"UPDATE articles_article SET search_vector = {PG_VECTOR.format(p='')} "
+                "WHERE search_vector IS NULL"
+            )
+        elif db.vendor == "sqlite" and _fts5_available(cursor):
+            columns = ", ".join(FTS_COLUMNS)
+            new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+            old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({columns}, "
+                "content='articles_article', content_rowid='id', tokenize='porter unicode61')"
+            )
+            drop_search_objects(using)
+            cursor.execute(
+                f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON articles_article BEGIN "
+                f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES (new.id, {new}); END"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON articles_article BEGIN "
+                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {columns}) VALUES ('delete', old.id, {old}); END"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE ON articles_article BEGIN "
+                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {columns}) VALUES ('delete', old.id, {old}); "
+                f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES (new.id, {new}); END"
+            )
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")

@@ -1,0 +1,185 @@
+"""schema.org JSON-LD for search engines: one @graph per page.
+
+Article pages describe a MedicalWebPage and its Article (with review dates, the
+reviewer and the cited works), the breadcrumb trail, and the FAQ; the home page
+describes the WebSite and how to search it. Every URL is absolute on SITE_URL.
+"""
+
+import json
+import re
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from . import markdown
+
+LOGO = "img/citewell-logo.png"
+GROUP_NAME = re.compile(r"\b(team|board|staff|editors|committee|desk)$", re.I)
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def ids():
+    site = settings.SITE_URL
+    return {"organization": f"{site}/#organization", "website": f"{site}/#website"}
+
+
+def organization():
+    return {
+        "@type": "Organization",
+        "@id": ids()["organization"],
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "logo": {"@type": "ImageObject", "url": absolute(static(LOGO)), "width": 512, "height": 512},
+    }
+
+
+def party(name):
+    """A byline name as schema.org sees it: a team is an Organization, anyone else a Person."""
+    return {"@type": "Organization" if GROUP_NAME.search(name.strip()) else "Person", "name": name}
+
+
+def cited_work(reference):
+    work = {"@type": "CreativeWork", "name": reference.title}
+    if reference.authors:
+        work["author"] = reference.authors
+    if reference.publisher:
+        work["publisher"] = reference.publisher
+    if reference.year:
+        work["datePublished"] = str(reference.year)
+    if reference.link:
+        work["url"] = reference.link
+    same_as = [url for url in (reference.doi_url, reference.pubmed_url) if url and url != reference.link]
+    if same_as:
+        work["sameAs"] = same_as
+    return work
+
+
+def breadcrumbs(url, trail):
+    return {
+        "@type": "BreadcrumbList",
+        "@id": f"{url}#breadcrumb",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": item}
+            for position, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def article_graph(article, topic, references, faqs):
+    url = absolute(article.get_absolute_url())
+    published = article.published_at.isoformat() if article.published_at else None
+    modified = article.updated_at.isoformat()
+    page = {
+        "@type": "MedicalWebPage",
+        "@id": f"{url}#webpage",
+        "url": url,
+        "name": article.title,
+        "description": article.meta_description,
+        "inLanguage": "en",
+        "isPartOf": {"@id": ids()["website"]},
+        "breadcrumb": {"@id": f"{url}#breadcrumb"},
+        "mainEntity": {"@id": f"{url}#article"},
+        "datePublished": published,
+        "dateModified": modified,
+    }
+    if article.last_reviewed_on:
+        page["lastReviewed"] = article.last_reviewed_on.isoformat()
+    if article.medical_reviewer:
+        page["reviewedBy"] = party(article.medical_reviewer)
+    body = {
+        "@type": "Article",
+        "@id": f"{url}#article",
+        "headline": article.title[:110],
+        "description": article.meta_description,
+        "inLanguage": "en",
+        "datePublished": published,
+        "dateModified": modified,
+        "author": party(article.author),
+        "publisher": {"@id": ids()["organization"]},
+        "mainEntityOfPage": {"@id": f"{url}#webpage"},
+        "wordCount": article.word_count,
+        "timeRequired": f"PT{article.reading_minutes}M",
+        "isAccessibleForFree": True,
+        "image": absolute(static(LOGO)),
+        "citation": [cited_work(reference) for reference in references],
+    }
+    if article.last_reviewed_on:
+        body["lastReviewed"] = article.last_reviewed_on.isoformat()
+    if article.medical_reviewer:
+        body["reviewedBy"] = party(article.medical_reviewer)
+    trail = [("Home", absolute("/"))]
+    if topic is not None:
+        trail.append((topic.name, absolute(topic.get_absolute_url())))
+    trail.append((article.title, url))
+    graph = [page, body, breadcrumbs(url, trail), organization()]
+    if faqs:
+        graph.append({
+            "@type": "FAQPage",
+            "@id": f"{url}#faq",
+            "mainEntity": [
+                {
+                    "@type": "Question",
+                    "name": faq.question,
+                    "acceptedAnswer": {"@type": "Answer", "text": markdown.plain_text(faq.answer_html).strip()},
+                }
+                for faq in faqs
+            ],
+        })
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def home_graph():
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "WebSite",
+                "@id": ids()["website"],
+                "url": absolute("/"),
+                "name": settings.SITE_NAME,
+                "description": settings.SITE_TAGLINE,
+                "inLanguage": "en",
+                "publisher": {"@id": ids()["organization"]},
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {
+                        "@type": "EntryPoint",
+                        "urlTemplate": absolute(reverse("articles:search")) + "?q={search_term_string}",
+                    },
+                    "query-input": "required name=search_term_string",
+                },
+            },
+            organization(),
+        ],
+    }
+
+
+def topic_graph(topic):
+    url = absolute(topic.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "CollectionPage",
+                "@id": f"{url}#webpage",
+                "url": url,
+                "name": topic.name,
+                "description": topic.description,
+                "isPartOf": {"@id": ids()["website"]},
+                "breadcrumb": {"@id": f"{url}#breadcrumb"},
+            },
+            breadcrumbs(url, [("Home", absolute("/")), (topic.name, url)]),
+        ],
+    }
+
+
+def to_script(graph):
+    """JSON for a <script type="application/ld+json"> element; nothing in it can end the element."""
+    text = json.dumps(graph, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 - markup characters are escaped above

@@ -1,0 +1,133 @@
+"""What search engines read: JSON-LD graphs and meta tags, never a draft."""
+
+import json
+from datetime import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .factories import ArticleFactory, FAQFactory, ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://citewell.example"
+SEED = "/articles/does-magnesium-help-osteoporosis/"
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def graph(soup):
+    scripts = soup.select('script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    data = json.loads(scripts[0].string)
+    assert data["@context"] == "https://schema.org"
+    return {node["@type"]: node for node in data["@graph"]}
+
+
+def test_article_graph_has_the_medical_page_and_the_article(client, seed_article):
+    nodes = graph(page(client, SEED))
+    assert {"MedicalWebPage", "Article", "BreadcrumbList", "FAQPage", "Organization"} <= set(nodes)
+    webpage, article = nodes["MedicalWebPage"], nodes["Article"]
+    assert webpage["url"] == SITE + SEED
+    assert webpage["lastReviewed"] == "2026-10-06"
+    assert webpage["reviewedBy"] == {"@type": "Organization", "name": "Citewell Editorial Team"}
+    assert article["headline"] == "Does Magnesium Help Osteoporosis?"
+    assert article["description"] == seed_article.meta_description
+    for key in ("datePublished", "dateModified"):
+        assert datetime.fromisoformat(article[key]).tzinfo is not None, key
+    assert article["datePublished"] == "2025-03-18T09:00:00+00:00"
+    assert article["author"]["name"] == "Citewell Editorial Team"
+    assert article["publisher"] == {"@id": SITE + "/#organization"}
+    assert nodes["Organization"]["name"] == "Citewell"
+    assert nodes["Organization"]["logo"]["url"].startswith(SITE + "/static/")
+    assert article["lastReviewed"] == "2026-10-06"
+
+
+def test_citations_carry_the_doi_and_pubmed_addresses(client, seed_article):
+    citations = graph(page(client, SEED))["Article"]["citation"]
+    assert len(citations) == 5
+    assert citations[0]["url"] == "https://ods.od.nih.gov/factsheets/Magnesium-HealthProfessional/"
+    assert citations[1]["url"] == "https://doi.org/10.3390/nu5083022"
+    assert citations[1]["sameAs"] == ["https://pubmed.ncbi.nlm.nih.gov/23912329/"]
+    assert all(c["@type"] == "CreativeWork" and c["name"] for c in citations)
+
+
+def test_breadcrumbs_go_home_then_topic_then_article(client, seed_article):
+    soup = page(client, SEED)
+    items = graph(soup)["BreadcrumbList"]["itemListElement"]
+    assert [(i["position"], i["name"], i["item"]) for i in items] == [
+        (1, "Home", SITE + "/"),
+        (2, "Bone health", SITE + "/topics/bone-health/"),
+        (3, "Does Magnesium Help Osteoporosis?", SITE + SEED),
+    ]
+    visible = [li.get_text(strip=True) for li in soup.select("nav.breadcrumbs li")]
+    assert visible == ["Home", "Bone health", "Does Magnesium Help Osteoporosis?"]
+
+
+def test_faq_page_lists_every_question_with_its_answer_as_text(client, seed_article):
+    questions = graph(page(client, SEED))["FAQPage"]["mainEntity"]
+    assert len(questions) == 7
+    assert questions[0]["name"] == "How does magnesium help your bones?"
+    answer = questions[5]["acceptedAnswer"]["text"]
+    assert answer.startswith("Magnesium works synergistically") and "[5]" not in answer and "<" not in answer
+
+
+def test_home_page_describes_the_website_and_its_search(client, seed_article):
+    website = graph(page(client, "/"))["WebSite"]
+    action = website["potentialAction"]
+    assert action["@type"] == "SearchAction"
+    assert action["target"]["urlTemplate"] == SITE + "/search/?q={search_term_string}"
+    assert action["query-input"] == "required name=search_term_string"
+
+
+def test_markup_in_content_cannot_break_out_of_the_json(client):
+    article = ArticleFactory(title="</script><script>alert(1)</script>", meta_description="a & b <c>")
+    soup = page(client, article.get_absolute_url())
+    script = soup.select_one('script[type="application/ld+json"]')
+    assert "</script" not in script.string.lower()
+    assert graph(soup)["Article"]["headline"] == "</script><script>alert(1)</script>"
+    assert len(soup.select("script")) == 1
+
+
+def test_no_draft_appears_in_any_structured_data(client, seed_article):
+    draft = ArticleFactory(title="Secret draft title", draft=True)
+    draft.topics.set(seed_article.topics.all())
+    ReferenceFactory(article=draft, title="Secret draft reference")
+    FAQFactory(article=draft, question="Secret draft question?")
+    for url in ("/", SEED, "/topics/bone-health/", "/topics/", "/search/?q=secret+draft"):
+        assert "Secret draft" not in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("url, og_type", [
+    ("/", "website"), (SEED, "article"), ("/topics/", "website"), ("/topics/minerals/", "website"),
+    ("/search/?q=magnesium", "website"),
+])
+def test_every_public_page_has_title_description_canonical_and_social_tags(client, seed_article, url, og_type):
+    soup = page(client, url)
+    assert soup.title.get_text().strip()
+    assert soup.select_one('meta[name="description"]')["content"].strip()
+    assert soup.select_one('meta[property="og:type"]')["content"] == og_type
+    for name in ("og:title", "og:description", "og:site_name", "og:image"):
+        assert soup.select_one(f'meta[property="{name}"]')["content"].strip(), name
+    for name in ("twitter:card", "twitter:title", "twitter:description"):
+        assert soup.select_one(f'meta[name="{name}"]')["content"].strip(), name
+    if not url.startswith("/search/"):
+        canonical = soup.select_one('link[rel="canonical"]')["href"]
+        assert canonical == SITE + url
+        assert soup.select_one('meta[property="og:url"]')["content"] == canonical
+
+
+def test_article_pages_carry_their_publication_times(client, seed_article):
+    soup = page(client, SEED)
+    assert soup.select_one('meta[property="article:published_time"]')["content"] == "2025-03-18T09:00:00+00:00"
+    assert soup.select_one('meta[property="article:modified_time"]')["content"] == "2026-10-06T14:30:00+00:00"
+    assert [m["content"] for m in soup.select('meta[property="article:tag"]')] == [
+        "Bone health", "Minerals", "Supplements"]
+
+
+def test_search_results_ask_not_to_be_indexed(client, seed_article):
+    assert page(client, "/search/?q=magnesium").select_one('meta[name="robots"]')["content"] == "noindex, follow"
