@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -105,14 +105,27 @@ def article_context(article):
 
 
 def related_articles(article, topics):
-    """Published articles sharing the most topics with this one, then the newest; one query."""
+    """Published articles sharing the most topics with this one, then the newest.
+
+    Two queries whatever the number of articles: those sharing two topics or
+    more, counted over the topic links alone; and the newest sharing any, read
+    newest-first from the index, which fill the places left.
+    """
     if not topics:
         return []
-    return list(
-        Article.objects.published().for_list()
-        .filter(topics__in=[topic.pk for topic in topics]).exclude(pk=article.pk)
-        .annotate(shared=Count("topics")).order_by("-shared", "-published_at", "-pk")[:RELATED_COUNT]
-    )
+    ids = [topic.pk for topic in topics]
+    links = Article.topics.through.objects.filter(topic_id__in=ids).exclude(article_id=article.pk)
+    candidates = Article.objects.published().for_list().exclude(pk=article.pk)
+    related = []
+    if len(ids) > 1:
+        several = links.values("article_id").annotate(shared=Count("pk")).filter(shared__gte=2)
+        shared = Subquery(several.filter(article_id=OuterRef("pk")).values("shared"))
+        related = list(candidates.filter(pk__in=several.values("article_id")).annotate(shared=shared)
+                       .order_by("-shared", "-published_at", "-pk")[:RELATED_COUNT])
+    newest = candidates.filter(Exists(links.filter(article_id=OuterRef("pk")))).order_by("-published_at", "-pk")
+    chosen = {item.pk for item in related}
+    related += [item for item in newest[:RELATED_COUNT] if item.pk not in chosen]
+    return related[:RELATED_COUNT]
 
 
 @public_page

@@ -23,18 +23,18 @@ CONDITIONS = [
     "blood pressure", "pregnancy", "low mood", "muscle cramps", "colds", "joint pain",
     "memory", "blood sugar", "skin health", "eye health", "hair loss",
 ]
-TOPICS = {
-    "Vitamins": "How much of each vitamin you need, and what it does.",
-    "Minerals": "Magnesium, calcium, zinc, iron and the other minerals the body needs.",
-    "Supplements": "When a supplement helps, and which forms the body absorbs.",
-    "Bone health": "Osteoporosis, bone density and fractures.",
-    "Heart health": "Blood pressure, cholesterol and the heart.",
-    "Sleep": "Sleep quality, insomnia and what affects them.",
-    "Immunity": "Colds, infections and the immune system.",
-    "Pregnancy": "Nutrition before and during pregnancy.",
-    "Mental health": "Mood, stress and the brain.",
-    "Nutrition": "Food, diets and what the evidence says about them.",
+CATEGORY = {"Vitamin": "Vitamins", "Calcium": "Minerals", "Zinc": "Minerals", "Iron": "Minerals",
+            "Magnesium": "Minerals", "Potassium": "Minerals", "Selenium": "Minerals", "Iodine": "Minerals"}
+CONDITION_TOPIC = {
+    "osteoporosis": "Bone health", "joint pain": "Bone health", "sleep": "Sleep", "anemia": "Blood health",
+    "heart health": "Heart health", "blood pressure": "Heart health", "immunity": "Immunity", "colds": "Immunity",
+    "migraine": "Brain health", "memory": "Brain health", "low mood": "Brain health", "pregnancy": "Pregnancy",
+    "fatigue": "Energy", "muscle cramps": "Energy", "blood sugar": "Metabolism", "skin health": "Skin, hair and eyes",
+    "eye health": "Skin, hair and eyes", "hair loss": "Skin, hair and eyes",
 }
+TOPIC_TEXT = "Evidence-based articles about {}."
+
+
 TITLES = [
     "Does {n} Help {c}?", "{n} and {c}: What the Evidence Shows",
     "Can {n} Improve {c}?", "How Much {n} Do You Need for {c}?",
@@ -80,8 +80,10 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         start = Article.objects.count()
         began = time.monotonic()
-        topics = [Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name, "description": text})[0]
-                  for name, text in TOPICS.items()]
+        names = {*CATEGORY.values(), "Other nutrients", "Supplements", *CONDITION_TOPIC.values()}
+        topics = {name: Topic.objects.get_or_create(
+            slug=slugify(name), defaults={"name": name, "description": TOPIC_TEXT.format(name.lower())})[0]
+            for name in sorted(names)}
         made = 0
         while made < count:
             size = min(batch_size, count - made)
@@ -110,8 +112,8 @@ class Command(BaseCommand):
         drafts = [self.draft(rng, offset + i + 1, now) for i in range(size)]
         articles = Article.objects.bulk_create([article for article, _ in drafts])
         Article.topics.through.objects.bulk_create([
-            Article.topics.through(article=article, topic=topic)
-            for article in articles for topic in rng.sample(topics, rng.randint(1, 3))
+            Article.topics.through(article=article, topic=topics[name])
+            for article, (draft, _) in zip(articles, drafts, strict=True) for name in draft.topic_names
         ])
         rows = {model: [] for model in (KeyPoint, SupplementForm, FoodSource, FAQ, Reference)}
         for article, (_, children) in zip(articles, drafts, strict=True):
@@ -126,7 +128,8 @@ class Command(BaseCommand):
         nutrient, daily_value = rng.choice(NUTRIENTS)
         condition = rng.choice(CONDITIONS)
         title = rng.choice(TITLES).format(n=nutrient, c=condition.title())
-        words = {"n": nutrient.lower() if nutrient != "Vitamin D" else nutrient, "c": condition}
+        named = nutrient if nutrient.startswith("Vitamin") else nutrient.lower()
+        words = {"n": named, "c": condition}
         published = now - timedelta(days=rng.randint(1, 5 * 365), minutes=rng.randint(0, 1440))
         children = {
             KeyPoint: [KeyPoint(order=i, title=f"Point {i} on {nutrient}",
@@ -162,17 +165,19 @@ class Command(BaseCommand):
             children[FAQ].append(faq)
 
         article = Article(
-            title=title, slug=f"{slugify(title)}-{number}", subtitle=f"What studies say about {nutrient.lower()}",
+            title=title, slug=f"{slugify(title)}-{number}", subtitle=f"What studies say about {named}",
             lead=" ".join(rng.sample(SENTENCES, 3)).format(**words),
             summary=" ".join(rng.sample(SENTENCES, 2)).format(**words),
             body=self.body(rng, words, nutrient), status=Article.Status.PUBLISHED, published_at=published,
             last_reviewed_on=(published + timedelta(days=rng.randint(0, 300))).date(),
             author="Citewell Editorial Team", medical_reviewer="Citewell Editorial Team",
-            meta_description=f"What the evidence says about {nutrient.lower()} and {condition}."[:160],
+            meta_description=f"What the evidence says about {named} and {condition}."[:160],
             nutrient_name=nutrient if daily_value and daily_value >= 1 else "",
             daily_value_mg=Decimal(str(daily_value)) if daily_value and daily_value >= 1 else None,
         )
         article.created_at = article.updated_at = published
+        category = next((topic for prefix, topic in CATEGORY.items() if nutrient.startswith(prefix)), "Other nutrients")
+        article.topic_names = [category, CONDITION_TOPIC[condition]] + (["Supplements"] if rng.random() < 0.4 else [])
         derived = markdown.derive_article(article, {
             "key_points": children[KeyPoint], "supplement_forms": children[SupplementForm],
             "food_sources": children[FoodSource], "faqs": children[FAQ],
