@@ -181,7 +181,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             # published() and the newest-first lists; also the next scheduled publish time.
-            models.Index(fields=["status", "published_at"], name="article_status_published_idx"),
+            models.Index(fields=["status", "published_at"], include=["id"], name="article_status_published_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -31,7 +31,8 @@ from . import content_version
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 START, STOP = "\x02", "\x03"
-HEADLINE_TEXT = 4000  # characters of the text that snippets are taken from
+HEADLINE_TEXT = 10000  # characters of the text that snippets are taken from
+PHRASE_POOL = 300  # best matches of a phrase's words among which the phrase is looked for
 FTS_TABLE = "articles_article_fts"
 FTS_COLUMNS = ("title", "summary", "lead", "search_text", "body_text")
 FTS_WEIGHTS = "10.0, 5.0, 2.0, 2.0, 1.0"
@@ -71,18 +72,34 @@ def search(query, offset, limit):
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             # Matches come from the GIN index: a sequential scan would test every
-            # article's full vector, which is what makes common words slow.
+            # article's full vector, which is what makes common words slow. A
+            # quoted phrase needs each candidate's word positions, so it is
+            # looked for among the best PHRASE_POOL matches of its words.
+            words = query.replace('"', " ")
+            phrase = words != query
+            candidates = (  # the page (LIMIT n OFFSET m), or for a phrase the pool to look in
+                "SELECT a.id, a.published_at, a.search_vector, ts_rank(a.search_rank_vector, w) AS rank "
+                "FROM articles_article a, websearch_to_tsquery('english', %s) w "
+                f"WHERE a.search_vector @@ w AND {PUBLISHED} "
+                "ORDER BY rank DESC, a.published_at DESC, a.id DESC LIMIT %s"
+            )
+            if phrase:
+                candidates = (f"SELECT c.* FROM ({candidates}) c, websearch_to_tsquery('english', %s) p "
+                              "WHERE c.search_vector @@ p ORDER BY c.rank DESC, c.published_at DESC, c.id DESC "
+                              "LIMIT %s")
+                params = [words, now, PHRASE_POOL, query, limit]
+            else:
+                params = [words, now, limit]
             with transaction.atomic(using=connection.alias):
                 cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute(
                     "SELECT a.id, ts_headline('english', coalesce(a.summary, '') || ' ' || "
                     f"left(a.body_text, {HEADLINE_TEXT}), q, 'StartSel={START}, StopSel={STOP}, "
                     "MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"') "
-                    "FROM articles_article a, websearch_to_tsquery('english', %s) q "
-                    f"WHERE a.search_vector @@ q AND {PUBLISHED} "
-                    "ORDER BY ts_rank(a.search_rank_vector, q) DESC, a.published_at DESC, a.id DESC "
-                    "LIMIT %s OFFSET %s",
-                    [query, now, limit, offset],
+                    f"FROM ({candidates} OFFSET %s) c JOIN articles_article a ON a.id = c.id, "
+                    "websearch_to_tsquery('english', %s) q "
+                    "ORDER BY c.rank DESC, c.published_at DESC, c.id DESC",
+                    [*params, offset, query],
                 )
                 return [Hit(article_id, snippet or "") for article_id, snippet in cursor.fetchall()]
         elif vendor == "sqlite" and has_fts5():

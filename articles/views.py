@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -82,13 +83,15 @@ def article_detail(request, slug):
         if moved is None:
             raise Http404("No published article at this address.")
         return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
-    response = render(request, "articles/article_detail.html", article_context(article))
+    page = getattr(request, "public_page", None)
+    response = render(request, "articles/article_detail.html",
+                      article_context(article, page.version if page else None))
     if request.user.is_staff:
         add_never_cache_headers(response)
     return response
 
 
-def article_context(article):
+def article_context(article, version=None):
     """The article and its rows, each read once, as the page's sections use them."""
     context = {"article": article, **{name: list(getattr(article, name).all()) for name, _ in CHILDREN}}
     topics = list(article.topics.all())
@@ -97,35 +100,56 @@ def article_context(article):
     context["references"] = article.cited_references()
     context["body_parts"] = article.body_parts()
     context["food_source_names"] = sorted({food.source for food in context["food_sources"] if food.source})
-    context["related"] = related_articles(article, topics)
+    context["related"] = related_articles(article, topics, version)
     context["canonical_path"] = article.get_absolute_url()
     context["json_ld"] = structured_data.to_script(structured_data.article_graph(
         article, context["topic"], context["references"], context["faqs"]))
     return context
 
 
-def related_articles(article, topics):
+def related_articles(article, topics, version=None):
     """Published articles sharing the most topics with this one, then the newest.
 
-    Two queries whatever the number of articles: those sharing two topics or
-    more, counted over the topic links alone; and the newest sharing any, read
-    newest-first from the index, which fill the places left.
+    Working it out costs two queries whose work grows with the size of the
+    article's topics (the links of every article in them are counted), so the
+    chosen ids are kept in the cache for the content version they were found
+    at: later renders fetch the articles in one query, and any change to
+    content, being a new version, asks again.
     """
     if not topics:
         return []
-    ids = [topic.pk for topic in topics]
-    links = Article.topics.through.objects.filter(topic_id__in=ids).exclude(article_id=article.pk)
-    candidates = Article.objects.published().for_list().exclude(pk=article.pk)
-    related = []
-    if len(ids) > 1:
-        several = links.values("article_id").annotate(shared=Count("pk")).filter(shared__gte=2)
-        shared = Subquery(several.filter(article_id=OuterRef("pk")).values("shared"))
-        related = list(candidates.filter(pk__in=several.values("article_id")).annotate(shared=shared)
-                       .order_by("-shared", "-published_at", "-pk")[:RELATED_COUNT])
-    newest = candidates.filter(Exists(links.filter(article_id=OuterRef("pk")))).order_by("-published_at", "-pk")
-    chosen = {item.pk for item in related}
-    related += [item for item in newest[:RELATED_COUNT] if item.pk not in chosen]
-    return related[:RELATED_COUNT]
+    key = f"related:{settings.RELEASE}:{version.value}:{article.pk}" if version else None
+    try:
+        ids = cache.get(key) if key else None
+    except Exception:  # the cache being down only costs the queries
+        ids = None
+    if ids is not None:
+        found = Article.objects.published().for_list().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+    topic_ids = [topic.pk for topic in topics]
+    links = Article.topics.through.objects.filter(topic_id__in=topic_ids).exclude(article_id=article.pk)
+    best = []
+    if len(topic_ids) > 1:
+        best = list(
+            links.filter(published_q("article__")).values("article_id", "article__published_at")
+            .annotate(shared=Count("pk")).filter(shared__gte=2)
+            .order_by("-shared", "-article__published_at", "-article_id")
+            .values_list("article_id", flat=True)[:RELATED_COUNT]
+        )
+    newest = (Article.objects.published().exclude(pk=article.pk)
+              .filter(Exists(links.filter(article_id=OuterRef("pk"))))
+              .order_by("-published_at", "-pk").values("pk")[:RELATED_COUNT])
+    found = {item.pk: item for item in
+             Article.objects.published().for_list().filter(Q(pk__in=best) | Q(pk__in=Subquery(newest)))}
+    rest = sorted((item for pk, item in found.items() if pk not in best),
+                  key=lambda item: (item.published_at, item.pk), reverse=True)
+    related = ([found[pk] for pk in best if pk in found] + rest)[:RELATED_COUNT]
+    if key:
+        try:
+            cache.set(key, [item.pk for item in related], settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            pass
+    return related
 
 
 @public_page
