@@ -1,4 +1,5 @@
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -46,19 +47,20 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the article page shows, in a fixed number of queries: one per row relation.
 
         The rows arrive as prefetched relations (article.faqs.all() runs no query),
-        read by WithRowsIterable; the topics are prefetched.
+        read by WithRowsIterable, and so are the topics.
         """
-        clone = self.prefetch_related("topics")
+        clone = self._chain()
         clone._iterable_class = WithRowsIterable
         return clone
 
 
 class WithRowsIterable(ModelIterable):
-    """Articles with every row relation attached as if by prefetch_related().
+    """Articles with every row relation (and their topics) attached as if by prefetch_related().
 
-    Each relation is read with one plain SELECT through RawQuerySet: the page's
-    rows cost a fifth of what the ORM's prefetch spends building its queries,
-    which is most of the time of an uncached article page.
+    Each relation is read with one plain SELECT whose text and value converters
+    are prepared once (read_rows): the ORM spends most of an uncached article
+    page building these six small queries, and this reads them in a fifth of
+    the time.
     """
 
     def __iter__(self):
@@ -68,6 +70,40 @@ class WithRowsIterable(ModelIterable):
         yield from articles
 
 
+@lru_cache(maxsize=None)
+def _row_plan(model, using):
+    connection = connections[using]
+    fields = model._meta.concrete_fields
+    table = model._meta.db_table
+    columns = ", ".join(f"{connection.ops.quote_name(table)}.{connection.ops.quote_name(f.column)}" for f in fields)
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.get_col(table)
+        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if found:
+            converters.append((index, column, found))
+    return columns, [field.attname for field in fields], converters
+
+
+def read_rows(model, using, tail, params, extra=""):
+    """Instances of model from "SELECT <its columns><extra> <tail>", converted as the ORM converts.
+
+    Columns named in `extra` come back after the model's own, as a tuple beside each instance.
+    """
+    columns, names, converters = _row_plan(model, using)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}{extra} {tail}", params)
+        rows = cursor.fetchall()
+    width = len(names)
+    for row in rows:
+        values = list(row[:width])
+        for index, column, found in converters:
+            for converter in found:
+                values[index] = converter(values[index], column, connection)
+        yield model.from_db(using, names, values), row[width:]
+
+
 def attach_rows(articles, using):
     """Read each row relation of these articles (a page's worth) in one query per table."""
     by_pk = {article.pk: article for article in articles}
@@ -75,16 +111,29 @@ def attach_rows(articles, using):
     placeholders = ", ".join(["%s"] * len(by_pk))
     for name, model in CHILDREN:
         grouped = {pk: [] for pk in by_pk}
-        sql = (f"SELECT * FROM {quote(model._meta.db_table)} WHERE article_id IN ({placeholders}) "
-               f"ORDER BY {quote('order')}")
-        for row in model.objects.raw(sql, list(by_pk)).using(using):
+        table = quote(model._meta.db_table)
+        tail = f"FROM {table} WHERE article_id IN ({placeholders}) ORDER BY {quote('order')}"
+        for row, _ in read_rows(model, using, tail, list(by_pk)):
             row._state.fields_cache["article"] = by_pk[row.article_id]
             grouped[row.article_id].append(row)
         for pk, rows in grouped.items():
-            queryset = getattr(by_pk[pk], name).all()
-            queryset._result_cache = rows
-            queryset._prefetch_done = True
-            vars(by_pk[pk]).setdefault("_prefetched_objects_cache", {})[name] = queryset
+            set_prefetched(by_pk[pk], name, rows)
+    grouped = {pk: [] for pk in by_pk}
+    links = quote(Article.topics.through._meta.db_table)
+    tail = (f"FROM {quote(Topic._meta.db_table)} JOIN {links} l ON l.topic_id = {quote(Topic._meta.db_table)}.id "
+            f"WHERE l.article_id IN ({placeholders}) ORDER BY {quote(Topic._meta.db_table)}.name")
+    for topic, (article_id,) in read_rows(Topic, using, tail, list(by_pk), extra=", l.article_id"):
+        grouped[article_id].append(topic)
+    for pk, rows in grouped.items():
+        set_prefetched(by_pk[pk], "topics", rows)
+
+
+def set_prefetched(instance, name, rows):
+    """Make instance.<name>.all() return rows without a query, as prefetch_related() does."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    vars(instance).setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 class SlugManager(models.Manager):

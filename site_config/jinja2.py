@@ -5,14 +5,25 @@ language, which matters on a cache miss. Filters and globals mirror the Django
 ones the templates need.
 """
 
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+
 from django.templatetags.static import static
 from django.template import defaultfilters
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from jinja2 import Environment
 
 
+@lru_cache(maxsize=2048)
+def _reverse(prefix, name, args, kwargs):
+    return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
+
+
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse(), remembered: a page names the same few addresses on every render."""
+    return _reverse(get_script_prefix(), name, args, tuple(sorted(kwargs.items())))
 
 
 def period(text):
@@ -21,14 +32,40 @@ def period(text):
     return text if not text or text[-1] in ".?!" else f"{text}."
 
 
+def local(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def long_date(value):
+    """March 18, 2025, in the site's time zone."""
+    value = local(value)
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def iso(value):
+    """For <time datetime>: a date, or a moment with its offset."""
+    return local(value).isoformat()
+
+
+def amount(value):
+    """A quantity without a needless decimal: 156, 0.5."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def environment(**options):
     env = Environment(**options)
     env.globals.update(static=static, url=url)
     env.filters.update(
         date=defaultfilters.date,
+        local=local,
+        long_date=long_date,
+        iso=iso,
+        amount=amount,
         linebreaks=defaultfilters.linebreaks_filter,
         linebreaksbr=defaultfilters.linebreaksbr,
-        floatformat=defaultfilters.floatformat,
         pluralize=defaultfilters.pluralize,
         period=period,
     )
