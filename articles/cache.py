@@ -76,7 +76,7 @@ def last_modified_for(changed_at, generated_at):
 class Page:
     """A public page as one anonymous request asks for it, at the current content version."""
 
-    def __init__(self, request, page_id):
+    def __init__(self, page_id):
         self.version = content_version.current()
         tag = hashlib.sha1(f"{settings.RELEASE}:{self.version.value}:{page_id}".encode()).hexdigest()
         self.etag = f'"{tag[:32]}"'
@@ -93,7 +93,7 @@ class Page:
             if params is not None:
                 request.get_host()  # an unknown host is refused before anything is served
                 query = "&".join(f"{name}={request.GET[name]}" for name in params if name in request.GET)
-                page = cls(request, f"{request.scheme}://{request.path}?{query}")
+                page = cls(f"{request.scheme}://{request.path}?{query}")
         request.public_page = page
         return page
 
@@ -106,47 +106,27 @@ class Page:
         return since is not None and int(self.version.changed_at.timestamp()) <= since
 
 
-class PageCacheMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.cache = caches[settings.PAGE_CACHE_ALIAS]
-        self.timeout = settings.PAGE_CACHE_SECONDS
+class TolerantCache:
+    """The cache, when it works: a failing backend reads as empty, writes nothing,
+    logs a warning, and is left alone for a few seconds before it is tried again."""
+
+    def __init__(self):
         self.paused_until = 0.0
 
-    def __call__(self, request):
-        if not settings.PAGE_CACHE or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
-            return self.get_response(request)
-        page = Page.of(request)
-        if page is None:
-            return self.get_response(request)
-        stored = self.cache_get(page.key)
-        if stored is not None:
-            if page.not_modified(request):
-                return HttpResponseNotModified(
-                    headers={k: v for k, v in stored["headers"] if k.lower() not in NOT_MODIFIED_DROPS}
-                )
-            return HttpResponse(stored["content"], headers={**dict(stored["headers"]), "X-Cache": "hit"})
-        response = self.get_response(request)
-        if getattr(response, "storable_page", False):
-            headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
-            self.cache_set(page.key, {"content": response.content, "headers": headers})
-            response["X-Cache"] = "miss"
-        return response
-
-    def cache_get(self, key):
+    def get(self, key):
         if time.monotonic() < self.paused_until:
             return None
         try:
-            return self.cache.get(key)
+            return caches[settings.PAGE_CACHE_ALIAS].get(key)
         except Exception as error:  # any backend failure: serve from the database
             self.failed(error)
             return None
 
-    def cache_set(self, key, value):
+    def set(self, key, value):
         if time.monotonic() < self.paused_until:
             return
         try:
-            self.cache.set(key, value, self.timeout)
+            caches[settings.PAGE_CACHE_ALIAS].set(key, value, settings.PAGE_CACHE_SECONDS)
         except Exception as error:
             self.failed(error)
 
@@ -156,6 +136,32 @@ class PageCacheMiddleware:
             "Page cache unavailable (%s: %s); serving pages from the database for %.0f s.",
             type(error).__name__, error, RETRY_AFTER_FAILURE,
         )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = TolerantCache()
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
+            return self.get_response(request)
+        page = Page.of(request)
+        if page is None:
+            return self.get_response(request)
+        stored = self.cache.get(page.key)
+        if stored is not None:
+            if page.not_modified(request):
+                return HttpResponseNotModified(
+                    headers={k: v for k, v in stored["headers"] if k.lower() not in NOT_MODIFIED_DROPS}
+                )
+            return HttpResponse(stored["content"], headers={**dict(stored["headers"]), "X-Cache": "hit"})
+        response = self.get_response(request)
+        if getattr(response, "storable_page", False):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
+            self.cache.set(page.key, {"content": response.content, "headers": headers})
+            response["X-Cache"] = "miss"
+        return response
 
 
 class PageValidatorsMiddleware:

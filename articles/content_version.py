@@ -159,7 +159,7 @@ def ensure_row(using):
 def _ensure_row(cursor, connection_=connection):
     # The row is created by a migration; a flushed database loses it. A new row
     # starts from the clock, so it cannot reuse a number an old cache knows.
-    now = connection_.ops.adapt_datetimefield_value(timezone.now())
+    now = _param(timezone.now(), connection_)
     cursor.execute(
         f"INSERT INTO {TABLE} (id, value, changed_at, next_publish_at) VALUES (1, %s, %s, "
         f"({NEXT_PUBLISH_SQL.format(now='%s')})) ON CONFLICT DO NOTHING",
@@ -167,8 +167,8 @@ def _ensure_row(cursor, connection_=connection):
     )
 
 
-def _param(moment):
-    return connection.ops.adapt_datetimefield_value(moment)
+def _param(moment, connection_=connection):
+    return connection_.ops.adapt_datetimefield_value(moment)
 
 
 def current():

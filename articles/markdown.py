@@ -138,7 +138,6 @@ class Rendered:
     html: str
     toc: list = field(default_factory=list)
     citations: dict = field(default_factory=dict)
-    blocks: list = field(default_factory=list)
     headings: list = field(default_factory=list)
 
 
@@ -177,13 +176,11 @@ class _Renderer:
             if token["level"] == 2
         ]
         cleaned = sanitize(raw)
-        blocks = BLOCK_HTML_RE.findall(cleaned)
         cleaned = BLOCK_HTML_RE.sub(lambda m: SENTINEL % m.group(1), cleaned)
         return Rendered(
             html=cleaned,
             toc=toc,
             citations={str(n): count for n, count in sorted(self.cited.items())},
-            blocks=blocks,
             headings=headings,
         )
 

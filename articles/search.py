@@ -129,10 +129,17 @@ def search(query, offset, limit):
         return [Hit(article_id, snippet or "") for article_id, snippet in cursor.fetchall()]
 
 
+_fts5_seen = set()
+
+
 def has_fts5(using="default"):
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [FTS_TABLE])
-        return cursor.fetchone() is not None
+    """Whether this SQLite database has the FTS5 index; once seen, not asked again."""
+    if using not in _fts5_seen:
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+            if cursor.fetchone() is not None:
+                _fts5_seen.add(using)
+    return using in _fts5_seen
 
 
 def _fts5_available(cursor):

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -7,10 +6,11 @@ from django.utils.cache import add_never_cache_headers
 
 from . import search as site_search
 from . import structured_data
-from .cache import public_page
+from .cache import TolerantCache, public_page
 from .models import CHILDREN, Article, SlugRedirect, Topic, published_q
 
 RELATED_COUNT = 4
+remembered = TolerantCache()  # related-article ids, per content version
 
 
 class ListPage:
@@ -119,10 +119,7 @@ def related_articles(article, topics, version=None):
     if not topics:
         return []
     key = f"related:{settings.RELEASE}:{version.value}:{article.pk}" if version else None
-    try:
-        ids = cache.get(key) if key else None
-    except Exception:  # the cache being down only costs the queries
-        ids = None
+    ids = remembered.get(key) if key else None
     if ids is not None:
         found = Article.objects.published().for_list().in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
@@ -145,10 +142,7 @@ def related_articles(article, topics, version=None):
                   key=lambda item: (item.published_at, item.pk), reverse=True)
     related = ([found[pk] for pk in best if pk in found] + rest)[:RELATED_COUNT]
     if key:
-        try:
-            cache.set(key, [item.pk for item in related], settings.PAGE_CACHE_SECONDS)
-        except Exception:
-            pass
+        remembered.set(key, [item.pk for item in related])
     return related
 
 
