@@ -143,7 +143,9 @@ class SlugManager(models.Manager):
 
 class Topic(models.Model):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, help_text="The address: /topics/<slug>/.")
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="The address: /topics/this-slug/. Letters, numbers and hyphens."
+    )
     description = models.TextField(blank=True, help_text="A sentence or two shown on the topic's page.")
 
     objects = SlugManager()
@@ -174,7 +176,7 @@ class Article(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The address: /articles/<slug>/."
+        max_length=200, unique=True, help_text="The address: /articles/this-slug/. Letters, numbers and hyphens."
     )
     subtitle = models.CharField(max_length=250, blank=True)
     lead = models.TextField(

@@ -210,3 +210,8 @@ def test_editors_can_add_articles(editor_client):
     response = editor_client.post(ADD_URL, {**article_fields(), **inline_data(NEW_ROWS)})
     assert response.status_code == 302, errors_of(response)
     assert Article.objects.filter(slug="does-zinc-shorten-colds").exists()
+
+
+def test_slug_help_texts_show_the_address_whole(admin_client):
+    page = BeautifulSoup(admin_client.get(ADD_URL).content, "html.parser")
+    assert "The address: /articles/this-slug/." in page.select_one("#id_slug_helptext").get_text()
