@@ -25,7 +25,7 @@ class LatestArticlesFeed(Feed):
         return absolute(reverse("articles:feed"))
 
     def items(self):
-        return Article.objects.published().for_list().prefetch_related("topics")[:FEED_SIZE]
+        return Article.objects.published().for_list().select_related("author").prefetch_related("topics")[:FEED_SIZE]
 
     def item_title(self, article):
         return article.title
@@ -46,7 +46,7 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_author_name(self, article):
-        return article.author
+        return article.author.display_name
 
     def item_categories(self, article):
         return [topic.name for topic in article.topics.all()]

@@ -1,13 +1,17 @@
+import calendar
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.query import ModelIterable
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from . import content_version, markdown
@@ -25,9 +29,17 @@ validate_web_url = URLValidator(
 )
 
 
+META_DESCRIPTION_LIMIT = 160
 DERIVED_FIELDS = ("body_html", "toc", "citations", "body_text", "search_text", "word_count", "reading_minutes")
 # What lists never need: the Markdown and what is derived from it.
 HEAVY_FIELDS = ("body", "body_html", "toc", "citations", "body_text", "search_text")
+
+
+def add_months(day, months):
+    """The same day `months` later, or the month's last day where it has fewer days."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def published_q(prefix=""):
@@ -46,10 +58,11 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self):
         """Everything the article page shows, in a fixed number of queries: one per row relation.
 
-        The rows arrive as prefetched relations (article.faqs.all() runs no query),
-        read by WithRowsIterable, and so are the topics.
+        The byline's contributors come in the article's own query; the rows arrive
+        as prefetched relations (article.faqs.all() runs no query), read by
+        WithRowsIterable, and so do the topics.
         """
-        clone = self._chain()
+        clone = self.select_related("author", "medical_reviewer")
         clone._iterable_class = WithRowsIterable
         return clone
 
@@ -163,6 +176,75 @@ class Topic(models.Model):
         return (self.slug,)
 
 
+class ContributorQuerySet(models.QuerySet):
+    def public(self):
+        """Contributors named on a published article: only they have public pages."""
+        published = Article.objects.published()
+        return self.filter(
+            models.Exists(published.filter(author=models.OuterRef("pk")))
+            | models.Exists(published.filter(medical_reviewer=models.OuterRef("pk")))
+        )
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Contributor(models.Model):
+    """A writer or medical reviewer named in bylines, with a public page of their articles."""
+
+    class Role(models.TextChoices):
+        WRITER = "writer", "Writer"
+        MEDICAL_REVIEWER = "medical_reviewer", "Medical reviewer"
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Team or organization"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The address: /contributors/this-slug/. Letters, numbers and hyphens."
+    )
+    credentials = models.CharField(
+        max_length=60, blank=True,
+        help_text="Letters shown after the name, such as MD, RD or PhD, separated by commas.",
+    )
+    role = models.CharField(
+        max_length=20, choices=Role.choices, default=Role.WRITER,
+        help_text="Only medical reviewers can be chosen to review an article.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    bio = models.TextField(
+        "short bio", blank=True, help_text="Two or three sentences on their training and work. Plain text."
+    )
+    profile_url = models.URLField(
+        "profile URL", blank=True, max_length=300,
+        help_text="An official profile elsewhere, such as a hospital, university or registry page.",
+    )
+
+    objects = ContributorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=["writer", "medical_reviewer"]), name="contributor_role_valid"),
+            models.CheckConstraint(condition=Q(kind__in=["person", "organization"]), name="contributor_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name as a byline prints it: "Ana Ruiz, MD"."""
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:contributor", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -193,12 +275,22 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
-    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
-    author = models.CharField(max_length=120)
-    medical_reviewer = models.CharField(max_length=120, blank=True)
+    last_reviewed_on = models.DateField(
+        "last reviewed", null=True, blank=True,
+        help_text="The date of the last medical review; a new review falls due after the review interval.",
+    )
+    author = models.ForeignKey(
+        Contributor, on_delete=models.PROTECT, related_name="articles_written", verbose_name="written by",
+    )
+    medical_reviewer = models.ForeignKey(
+        Contributor, on_delete=models.PROTECT, related_name="articles_reviewed", null=True, blank=True,
+        limit_choices_to={"role": Contributor.Role.MEDICAL_REVIEWER},
+        help_text="Required to publish.",
+    )
     meta_description = models.CharField(
-        max_length=160,
-        help_text="Shown by search engines and when the page is shared; at most 160 characters.",
+        max_length=320, blank=True,
+        help_text=f"Shown by search engines and when the page is shared; at most {META_DESCRIPTION_LIMIT} "
+                  "characters, or search engines cut it. Blank uses the quick summary.",
     )
     nutrient_name = models.CharField(
         max_length=60, blank=True,
@@ -225,6 +317,8 @@ class Article(models.Model):
     search_text = models.TextField(editable=False, default="")
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    # Counts saves; the admin refuses a save made from an older count (see admin.ArticleAdminForm).
+    lock_version = models.PositiveIntegerField(editable=False, default=0)
 
     objects = ArticleManager()
 
@@ -253,15 +347,37 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        errors = {}
+        reviewer = self.medical_reviewer if self.medical_reviewer_id else None
+        if reviewer is not None and reviewer.role != Contributor.Role.MEDICAL_REVIEWER:
+            errors["medical_reviewer"] = f"{reviewer.name} is not a medical reviewer; choose one who is."
+        elif self.status == self.Status.PUBLISHED:
+            if self.medical_reviewer_id is None:
+                errors["medical_reviewer"] = "Choose the medical reviewer: an article is published only once reviewed."
+            if self.last_reviewed_on is None:
+                errors["last_reviewed_on"] = "Enter the date of the medical review: an article is published only once reviewed."
+        if self.last_reviewed_on and self.last_reviewed_on > timezone.localdate():
+            errors["last_reviewed_on"] = "The review date cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args, **kwargs):
         self.refresh_derived()
+        before = self.stored_state()
+        self.lock_version = (before["lock_version"] if before else 0) + 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
-        before = type(self).objects.filter(pk=self.pk).values("slug", "status").first() if self.pk else None
+            kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS, "lock_version"}
         super().save(*args, **kwargs)
         if before and before["slug"] != self.slug and before["status"] == self.Status.PUBLISHED:
             SlugRedirect.objects.update_or_create(old_slug=before["slug"], defaults={"article": self})
         SlugRedirect.objects.filter(old_slug=self.slug).delete()  # a live address never redirects
+
+    def stored_state(self):
+        """The stored slug, status and save count, or None before the first save."""
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values("slug", "status", "lock_version").first()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -276,6 +392,34 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= content_version.now()
         )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > content_version.now()
+        )
+
+    @property
+    def description(self):
+        """The meta description, or the quick summary cut to fit where there is none."""
+        text = self.meta_description.strip() or " ".join(self.summary.split())
+        if len(text) <= META_DESCRIPTION_LIMIT:
+            return text
+        return text[:META_DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+    @property
+    def review_due_on(self):
+        """When the next medical review is due: the review interval after the last one."""
+        if self.last_reviewed_on is None:
+            return None
+        return add_months(self.last_reviewed_on, settings.REVIEW_INTERVAL_MONTHS)
+
+    @property
+    def review_overdue(self):
+        due = self.review_due_on
+        return due is None or due <= timezone.localdate()
 
     @property
     def disclaimer_text(self):
@@ -506,3 +650,16 @@ CHILDREN = [
     ("faqs", FAQ),
     ("references", Reference),
 ]
+
+
+# Revisions (django-reversion): an article's revision holds its rows too, so
+# restoring one brings back the key points, forms, foods, FAQs and references
+# it had. What is derived from the Markdown is worked out again on restore.
+reversion.register(Contributor)
+reversion.register(Topic)
+reversion.register(KeyPoint)
+reversion.register(SupplementForm)
+reversion.register(FoodSource)
+reversion.register(FAQ, exclude=["answer_html"])
+reversion.register(Reference)
+reversion.register(Article, follow=[name for name, _ in CHILDREN], exclude=[*DERIVED_FIELDS, "lock_version"])

@@ -16,6 +16,10 @@ from .models import CHILDREN, FAQ, Article
 def render_loaded_article(sender, instance, raw=False, **kwargs):
     if raw:
         instance.refresh_derived()
+        # A fixture or a restored revision carries an old save count; counting on
+        # from the stored one keeps every form opened before this save stale.
+        stored = instance.stored_state()
+        instance.lock_version = (stored["lock_version"] if stored else 0) + 1
 
 
 @receiver(pre_save, sender=FAQ)

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 
-from .models import Article, Topic, published_q
+from .models import Article, Contributor, Topic, published_q
 
 
 class SiteSitemap(Sitemap):
@@ -42,6 +42,18 @@ class TopicSitemap(SiteSitemap):
         return topic.latest
 
 
+class ContributorSitemap(SiteSitemap):
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return Contributor.objects.public().order_by("name")
+
+    def lastmod(self, contributor):
+        articles = Article.objects.published().filter(Q(author=contributor) | Q(medical_reviewer=contributor))
+        return articles.aggregate(latest=Max("updated_at"))["latest"]
+
+
 class ArticleSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 0.8
@@ -53,4 +65,4 @@ class ArticleSitemap(SiteSitemap):
         return article.updated_at
 
 
-SITEMAPS = {"home": HomeSitemap, "topics": TopicSitemap, "articles": ArticleSitemap}
+SITEMAPS = {"home": HomeSitemap, "topics": TopicSitemap, "contributors": ContributorSitemap, "articles": ArticleSitemap}

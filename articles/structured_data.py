@@ -6,7 +6,6 @@ describes the WebSite and how to search it. Every URL is absolute on SITE_URL.
 """
 
 import json
-import re
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -16,7 +15,6 @@ from django.utils.safestring import mark_safe
 from . import markdown
 
 LOGO = "img/citewell-logo.png"
-GROUP_NAME = re.compile(r"\b(team|board|staff|editors|committee|desk)$", re.I)
 
 
 def absolute(path):
@@ -38,9 +36,18 @@ def organization():
     }
 
 
-def party(name):
-    """A byline name as schema.org sees it: a team is an Organization, anyone else a Person."""
-    return {"@type": "Organization" if GROUP_NAME.search(name.strip()) else "Person", "name": name}
+def party(contributor):
+    """A byline's contributor as schema.org sees it: a Person (with credentials) or an Organization."""
+    if contributor.kind == contributor.Kind.ORGANIZATION:
+        found = {"@type": "Organization", "name": contributor.name}
+    else:
+        found = {"@type": "Person", "name": contributor.name}
+        if contributor.credentials:
+            found["honorificSuffix"] = contributor.credentials
+    found["url"] = absolute(contributor.get_absolute_url())
+    if contributor.profile_url:
+        found["sameAs"] = contributor.profile_url
+    return found
 
 
 def cited_work(reference):
@@ -79,7 +86,7 @@ def article_graph(article, topic, references, faqs):
         "@id": f"{url}#webpage",
         "url": url,
         "name": article.title,
-        "description": article.meta_description,
+        "description": article.description,
         "inLanguage": "en",
         "isPartOf": {"@id": ids()["website"]},
         "breadcrumb": {"@id": f"{url}#breadcrumb"},
@@ -95,7 +102,7 @@ def article_graph(article, topic, references, faqs):
         "@type": "Article",
         "@id": f"{url}#article",
         "headline": article.title[:110],
-        "description": article.meta_description,
+        "description": article.description,
         "inLanguage": "en",
         "datePublished": published,
         "dateModified": modified,
@@ -174,6 +181,30 @@ def topic_graph(topic):
                 "breadcrumb": {"@id": f"{url}#breadcrumb"},
             },
             breadcrumbs(url, [("Home", absolute("/")), (topic.name, url)]),
+        ],
+    }
+
+
+def contributor_graph(contributor):
+    url = absolute(contributor.get_absolute_url())
+    about = party(contributor)
+    about["@id"] = f"{url}#contributor"
+    if contributor.bio:
+        about["description"] = contributor.bio
+    if contributor.kind == contributor.Kind.PERSON:
+        about["jobTitle"] = contributor.get_role_display()
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "ProfilePage",
+                "@id": f"{url}#webpage",
+                "url": url,
+                "name": contributor.name,
+                "isPartOf": {"@id": ids()["website"]},
+                "mainEntity": {"@id": f"{url}#contributor"},
+            },
+            about,
         ],
     }
 

@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from . import search as site_search
 from . import structured_data
 from .cache import TolerantCache, public_page
-from .models import CHILDREN, Article, SlugRedirect, Topic, published_q
+from .models import CHILDREN, Article, Contributor, SlugRedirect, Topic, published_q
 
 RELATED_COUNT = 4
 remembered = TolerantCache()  # related-article ids, per content version
@@ -168,6 +168,37 @@ def topic_detail(request, slug):
         "page_obj": page_obj,
         "canonical_path": request.path,
         "json_ld": structured_data.to_script(structured_data.topic_graph(topic)),
+    })
+
+
+@public_page
+def contributor_list(request):
+    """The writers and medical reviewers of published articles, reviewers first.
+
+    Template: articles/contributor_list.html; context: reviewers, writers (lists of Contributor).
+    """
+    contributors = list(Contributor.objects.public().order_by("name"))
+    return render(request, "articles/contributor_list.html", {
+        "reviewers": [c for c in contributors if c.role == Contributor.Role.MEDICAL_REVIEWER],
+        "writers": [c for c in contributors if c.role == Contributor.Role.WRITER],
+        "canonical_path": request.path,
+    })
+
+
+@public_page(query=["page"])
+def contributor_detail(request, slug):
+    """One Contributor: credentials, bio, and the published articles they wrote or reviewed.
+
+    Template: articles/contributor_detail.html; context: contributor, page_obj (a ListPage of Article).
+    """
+    contributor = get_object_or_404(Contributor.objects.public(), slug=slug)
+    articles = Article.objects.published().filter(Q(author=contributor) | Q(medical_reviewer=contributor))
+    page_obj = listing(request, articles.for_list())
+    return render(request, "articles/contributor_detail.html", {
+        "contributor": contributor,
+        "page_obj": page_obj,
+        "canonical_path": request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}",
+        "json_ld": structured_data.to_script(structured_data.contributor_graph(contributor)),
     })
 
 

@@ -8,6 +8,7 @@ ones the templates need.
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django.templatetags.static import static
 from django.template import defaultfilters
@@ -55,6 +56,12 @@ def amount(value):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def hostname(url):
+    """The host a link leads to, without "www.", to say where it goes."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
 def environment(**options):
     env = Environment(**options)
     env.globals.update(static=static, url=url)
@@ -68,5 +75,6 @@ def environment(**options):
         linebreaksbr=defaultfilters.linebreaksbr,
         pluralize=defaultfilters.pluralize,
         period=period,
+        hostname=hostname,
     )
     return env

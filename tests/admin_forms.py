@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from .factories import ContributorFactory, ReviewerFactory
+
 ADD_URL = reverse("admin:articles_article_add")
 INLINES = ["key_points", "supplement_forms", "food_sources", "faqs", "references"]
 
@@ -16,8 +18,8 @@ def article_fields(**overrides):
         "title": "Does zinc shorten colds?",
         "subtitle": "What the trials show",
         "slug": "does-zinc-shorten-colds",
-        "author": "Citewell Editorial Team",
-        "medical_reviewer": "Citewell Editorial Team",
+        "author": str(ContributorFactory().pk),
+        "medical_reviewer": str(ReviewerFactory().pk),
         "status": "draft",
         "published_at_0": "", "published_at_1": "",
         "last_reviewed_on": "2026-11-01",
@@ -81,9 +83,11 @@ def existing_rows(article, **changes):
 
 def current_fields(article, **overrides):
     """The article's own fields as its change page submits them."""
-    names = ["title", "subtitle", "slug", "lead", "summary", "body", "author", "medical_reviewer",
+    names = ["title", "subtitle", "slug", "lead", "summary", "body", "author_id", "medical_reviewer_id",
              "meta_description", "nutrient_name", "daily_value_mg", "status", "disclaimer"]
-    fields = {name: "" if getattr(article, name) is None else str(getattr(article, name)) for name in names}
+    fields = {name.removesuffix("_id"): "" if getattr(article, name) is None else str(getattr(article, name))
+              for name in names}
+    fields["base_version"] = str(article.lock_version)
     published = timezone.localtime(article.published_at)
     fields.update(published_at_0=published.date().isoformat(), published_at_1=published.time().isoformat(),
                   last_reviewed_on=str(article.last_reviewed_on or ""))

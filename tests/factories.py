@@ -3,8 +3,27 @@ from decimal import Decimal
 
 import factory
 from django.utils import timezone
+from django.utils.text import slugify
 
-from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm
+from articles.models import FAQ, Article, Contributor, FoodSource, KeyPoint, Reference, SupplementForm
+
+
+class ContributorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contributor
+        django_get_or_create = ["slug"]
+
+    name = "Citewell Editorial Team"
+    slug = factory.LazyAttribute(lambda c: slugify(c.name))
+    role = Contributor.Role.WRITER
+    kind = Contributor.Kind.PERSON
+
+
+class ReviewerFactory(ContributorFactory):
+    name = "Ana Ruiz"
+    credentials = "MD"
+    role = Contributor.Role.MEDICAL_REVIEWER
+    bio = "Ana Ruiz is an endocrinologist who reviews articles on bone and metabolic health."
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -16,8 +35,8 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     lead = "Many people ask whether a vitamin can help them sleep better."
     summary = "The evidence is mixed; food comes first."
     body = "## What the research says\n\nTrials are small.\n\n## Bottom line\n\nAsk a doctor."
-    author = "Citewell Editorial Team"
-    medical_reviewer = "Citewell Editorial Team"
+    author = factory.SubFactory(ContributorFactory)
+    medical_reviewer = factory.SubFactory(ReviewerFactory)
     meta_description = "What research says about vitamins and sleep."
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))

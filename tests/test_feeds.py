@@ -32,6 +32,7 @@ def test_sitemap_lists_home_topics_and_published_articles_with_lastmod(client, s
         SITE + "/topics/bone-health/": "2026-10-06",
         SITE + "/topics/minerals/": "2026-10-06",
         SITE + "/topics/supplements/": "2026-10-06",
+        SITE + "/contributors/citewell-editorial-team/": "2026-10-06",
         SITE + "/articles/does-magnesium-help-osteoporosis/": "2026-10-06",
     }
 

@@ -34,7 +34,8 @@ def test_article_graph_has_the_medical_page_and_the_article(client, seed_article
     webpage, article = nodes["MedicalWebPage"], nodes["Article"]
     assert webpage["url"] == SITE + SEED
     assert webpage["lastReviewed"] == "2026-10-06"
-    assert webpage["reviewedBy"] == {"@type": "Organization", "name": "Citewell Editorial Team"}
+    assert webpage["reviewedBy"] == {"@type": "Organization", "name": "Citewell Editorial Team",
+                                     "url": SITE + "/contributors/citewell-editorial-team/"}
     assert article["headline"] == "Does Magnesium Help Osteoporosis?"
     assert article["description"] == seed_article.meta_description
     for key in ("datePublished", "dateModified"):

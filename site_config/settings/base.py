@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "markdownx",
+    "reversion",
     "articles",
 ]
 
@@ -197,6 +198,8 @@ DEFAULT_DISCLAIMER = (
     "regarding personal health decisions."
 )
 ARTICLES_PER_PAGE = 10
+# An article is due for medical re-review this many months after its last review.
+REVIEW_INTERVAL_MONTHS = env.int("REVIEW_INTERVAL_MONTHS", default=12)
 WORDS_PER_MINUTE = 238
 
 from site_config.release import digest  # noqa: E402

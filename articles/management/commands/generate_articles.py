@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import markdown
-from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm, Topic
+from articles.models import FAQ, Article, Contributor, FoodSource, KeyPoint, Reference, SupplementForm, Topic
 
 NUTRIENTS = [
     ("Vitamin D", 20), ("Calcium", 1300), ("Zinc", 11), ("Iron", 18), ("Magnesium", 420),
@@ -18,6 +18,8 @@ NUTRIENTS = [
     ("Omega-3 fatty acids", None), ("Selenium", 0.055), ("Iodine", 0.15), ("Vitamin K", 0.12),
     ("Fiber", None), ("Probiotics", None), ("Vitamin A", 0.9), ("Choline", 550), ("Vitamin E", 15),
 ]
+TEAM = {"slug": "citewell-editorial-team", "name": "Citewell Editorial Team",
+        "role": Contributor.Role.MEDICAL_REVIEWER, "kind": Contributor.Kind.ORGANIZATION}
 CONDITIONS = [
     "osteoporosis", "sleep", "anemia", "heart health", "immunity", "migraine", "fatigue",
     "blood pressure", "pregnancy", "low mood", "muscle cramps", "colds", "joint pain",
@@ -84,6 +86,7 @@ class Command(BaseCommand):
         topics = {name: Topic.objects.get_or_create(
             slug=slugify(name), defaults={"name": name, "description": TOPIC_TEXT.format(name.lower())})[0]
             for name in sorted(names)}
+        self.team = Contributor.objects.get_or_create(slug=TEAM["slug"], defaults=TEAM)[0]
         made = 0
         while made < count:
             size = min(batch_size, count - made)
@@ -170,7 +173,7 @@ class Command(BaseCommand):
             summary=" ".join(rng.sample(SENTENCES, 2)).format(**words),
             body=self.body(rng, words, nutrient), status=Article.Status.PUBLISHED, published_at=published,
             last_reviewed_on=(published + timedelta(days=rng.randint(0, 300))).date(),
-            author="Citewell Editorial Team", medical_reviewer="Citewell Editorial Team",
+            author=self.team, medical_reviewer=self.team,
             meta_description=f"What the evidence says about {named} and {condition}."[:160],
             nutrient_name=nutrient if daily_value and daily_value >= 1 else "",
             daily_value_mg=Decimal(str(daily_value)) if daily_value and daily_value >= 1 else None,
