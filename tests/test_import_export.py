@@ -1,0 +1,241 @@
+"""Articles as Markdown files: export_article writes one, import_article reads it back."""
+
+from io import StringIO
+
+import pytest
+import yaml
+from django.core.management import ManagementUtility, call_command
+from django.core.management.base import CommandError
+from reversion.models import Version
+
+from articles.models import CHILDREN, Article, Contributor, SlugRedirect, Topic
+
+from .conftest import SEED_SLUG
+
+pytestmark = pytest.mark.django_db
+
+SEED_URL = f"/articles/{SEED_SLUG}/"
+
+
+def export(slug=SEED_SLUG):
+    out = StringIO()
+    call_command("export_article", slug, "--output", "-", stdout=out)
+    return out.getvalue()
+
+
+def import_file(path, *args):
+    out = StringIO()
+    call_command("import_article", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def split(text):
+    """(front matter as data, body) of an exported file."""
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def join(data, body):
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**6) + "---\n" + body
+
+
+def everything():
+    """What the database holds that an import could touch."""
+    state = {"contributors": sorted(Contributor.objects.values_list("slug", "name", "bio")),
+             "topics": sorted(Topic.objects.values_list("slug", "name")),
+             "articles": sorted(Article.objects.values_list("slug", "title", "body", "lock_version", "updated_at"))}
+    for name, model in CHILDREN:
+        state[name] = sorted(model.objects.values_list(*[f.attname for f in model._meta.concrete_fields]))
+    return state
+
+
+def test_the_export_holds_every_part_of_the_article(seed_article):
+    data, body = split(export())
+    assert data["title"] == "Does Magnesium Help Osteoporosis?"
+    assert data["status"] == "published" and data["last_reviewed_on"] == "2026-10-06"
+    assert data["author"]["name"] == "Citewell Editorial Team" and data["medical_reviewer"]["role"] == "medical_reviewer"
+    assert [t["slug"] for t in data["topics"]] == ["bone-health", "minerals", "supplements"]
+    for name, _ in CHILDREN:
+        assert len(data[name]) == getattr(seed_article, name).count(), name
+    assert data["supplement_forms"][0]["bioavailability"] in {"Low", "Moderate", "Good", "High"}
+    assert any(ref["doi"] for ref in data["references"]) and data["faqs"][0]["question"].endswith("?")
+    assert body == seed_article.body + "\n"
+
+
+def test_export_writes_a_file_named_after_the_slug(seed_article, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = StringIO()
+    call_command("export_article", SEED_SLUG, stdout=out)
+    assert (tmp_path / f"{SEED_SLUG}.md").read_text() == export()
+    assert f"Wrote {SEED_SLUG}.md" in out.getvalue()
+
+
+def test_exporting_an_unknown_slug_fails():
+    with pytest.raises(CommandError, match="No article has the slug 'nope'"):
+        call_command("export_article", "nope", "--output", "-")
+
+
+def test_export_then_import_into_an_empty_database_renders_the_same_page(client, seed_article, tmp_path):
+    before = client.get(SEED_URL)
+    assert before.status_code == 200
+    path = tmp_path / "article.md"
+    path.write_text(export())
+    Article.objects.all().delete()
+    Contributor.objects.all().delete()
+    Topic.objects.all().delete()
+    assert not Article.objects.exists() and not SlugRedirect.objects.exists()
+    assert client.get(SEED_URL).status_code == 404
+
+    assert "created “Does Magnesium Help Osteoporosis?” (published)" in import_file(path)
+
+    after = client.get(SEED_URL)
+    assert after.status_code == 200
+    assert after.content == before.content
+    assert export() == path.read_text()
+
+
+def test_an_import_records_a_revision(seed_article, tmp_path):
+    path = tmp_path / "magnesium.md"
+    data, body = split(export())
+    path.write_text(join({**data, "title": "Magnesium and bones"}, body))
+    assert "updated “Magnesium and bones”" in import_file(path)
+    latest = Version.objects.get_for_object(Article.objects.get()).first()
+    assert latest.revision.get_comment() == "Imported from magnesium.md."
+
+
+def test_an_import_updates_the_article_its_rows_and_topics(seed_article, tmp_path):
+    data, body = split(export())
+    data["faqs"] = data["faqs"][:2]
+    data["faqs"][0]["question"] = "Is magnesium safe?"
+    data["topics"] = [{"slug": "healthy-ageing", "name": "Healthy ageing", "description": ""}]
+    path = tmp_path / "a.md"
+    path.write_text(join(data, body.replace("## Conclusion", "## In short")))
+    import_file(path)
+    article = Article.objects.get()
+    assert article.pk == seed_article.pk
+    assert list(article.faqs.values_list("question", flat=True))[0] == "Is magnesium safe?"
+    assert article.faqs.count() == 2
+    assert [t.slug for t in article.topics.all()] == ["healthy-ageing"]
+    assert article.toc[-1]["title"] == "In short"
+    assert article.updated_at > seed_article.updated_at  # an update is a new edit
+
+
+def test_a_dry_run_checks_and_changes_nothing(seed_article, tmp_path):
+    data, body = split(export())
+    path = tmp_path / "a.md"
+    path.write_text(join({**data, "title": "Changed"}, body))
+    state = everything()
+    assert "would update “Changed”" in import_file(path, "--dry-run")
+    assert everything() == state
+
+
+def bad_file(tmp_path, text):
+    path = tmp_path / "bad.md"
+    path.write_text(text)
+    return path
+
+
+def refused(path):
+    with pytest.raises(CommandError) as caught:
+        import_file(path)
+    return str(caught.value)
+
+
+def edited(change):
+    data, body = split(export())
+    body = change(data, body) or body
+    return join(data, body)
+
+
+def line_of(text, needle, occurrence=1):
+    lines = [number for number, line in enumerate(text.split("\n"), start=1) if needle in line]
+    return lines[occurrence - 1]
+
+
+
+
+@pytest.mark.parametrize("change, field, needle, message", [
+    (lambda d, b: d["references"][2].update(doi="doi.org/10.1"), "references[3].doi", "doi.org/10.1",
+     "Enter a DOI such as"),
+    (lambda d, b: d["food_sources"][1].update(amount_mg="lots"), "food_sources[2].amount_mg", "amount_mg: lots",
+     "'lots' cannot be read"),
+    (lambda d, b: d["key_points"][1].update(order=1), "key_points[2].order", ("- order: 1", 2),
+     "1 is used twice in key_points"),
+    (lambda d, b: d.update(status="gone"), "status", "status: gone", "Value 'gone' is not a valid choice."),
+    (lambda d, b: d.update(published_at="next week"), "published_at", "published_at: next week",
+     "'next week' cannot be read"),
+    (lambda d, b: d.update(colour="blue"), "colour", "colour: blue", "is not a field this site knows"),
+    (lambda d, b: d["faqs"][0].update(answer="See [^42]."), "faqs[1].answer", "See [^42].",
+     "[^42] cites a reference this article does not have"),
+    (lambda d, b: d["supplement_forms"][0].update(bioavailability="Superb"), "supplement_forms[1].bioavailability",
+     "bioavailability: Superb", "'Superb' cannot be read"),
+])
+def test_a_bad_field_is_refused_with_its_line_and_changes_nothing(seed_article, tmp_path, change, field, needle,
+                                                                   message):
+    text = edited(change)
+    state = everything()
+    error = refused(bad_file(tmp_path, text))
+    needle, occurrence = needle if isinstance(needle, tuple) else (needle, 1)
+    assert f"bad.md:{line_of(text, needle, occurrence)}: {field}: " in error
+    assert message in error
+    assert "nothing changed" in error
+    assert everything() == state
+
+
+def test_a_citation_in_the_body_without_a_reference_names_its_line(seed_article, tmp_path):
+    text = edited(lambda d, b: b.replace("## Conclusion", "## Conclusion\n\nAs shown before.[^77]"))
+    error = refused(bad_file(tmp_path, text))
+    assert f"bad.md:{line_of(text, '[^77]')}: body: [^77] cites a reference this article does not have" in error
+
+
+def test_publishing_without_a_reviewer_is_refused(seed_article, tmp_path):
+    text = edited(lambda d, b: d.update(medical_reviewer=None, last_reviewed_on=None))
+    error = refused(bad_file(tmp_path, text))
+    assert "medical_reviewer: Choose the medical reviewer" in error
+    assert "last_reviewed_on: Enter the date of the medical review" in error
+
+
+def test_every_problem_is_reported_at_once_and_new_contributors_are_not_kept(seed_article, tmp_path):
+    def change(data, body):
+        data["author"] = {"slug": "new-writer", "name": "New Writer", "role": "writer", "kind": "person"}
+        data["title"] = ""
+        data["references"][0]["pmid"] = "PMID123"
+    state = everything()
+    error = refused(bad_file(tmp_path, edited(change)))
+    assert "title: This field cannot be blank." in error
+    assert "pmid: A PubMed ID is a number" in error
+    assert "(2 problems" in error
+    assert error.index("title:") < error.index("pmid:")  # in the file's order
+    assert everything() == state
+    assert not Contributor.objects.filter(slug="new-writer").exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("title: No dashes\n", "bad.md:1: the file must start with a line of three dashes (---)"),
+    ("---\ntitle: Never closed\n", "bad.md: no closing --- line ends the front matter."),
+    ("---\ntitle: A\nslug: [unclosed\n---\nBody\n", "bad.md:4: the front matter is not valid YAML"),
+    ("---\n- a list\n---\nBody\n", "bad.md:2: the front matter must be a set of 'field: value' lines."),
+    ("---\ntitle: A\ntitle: B\n---\nBody\n", "bad.md:3: title: appears twice."),
+    ("---\ntitle: A\n---\nBody\n", "bad.md:2: slug: is required."),
+])
+def test_a_malformed_file_is_refused_with_its_line(seed_article, tmp_path, text, message):
+    state = everything()
+    assert message in refused(bad_file(tmp_path, text))
+    assert everything() == state
+
+
+def test_a_missing_or_binary_file_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        import_file(tmp_path / "missing.md")
+    path = tmp_path / "image.md"
+    path.write_bytes(b"\xff\xd8\xff\xe0 not text")
+    with pytest.raises(CommandError, match="is not UTF-8 text"):
+        import_file(path)
+
+
+def test_the_command_line_exits_non_zero_on_a_bad_file(seed_article, tmp_path, capsys):
+    path = bad_file(tmp_path, "no front matter\n")
+    with pytest.raises(SystemExit) as exit_:
+        ManagementUtility(["manage.py", "import_article", str(path)]).execute()
+    assert exit_.value.code == 1
+    assert "bad.md:1: the file must start" in capsys.readouterr().err
