@@ -232,7 +232,7 @@ class ArticleAdmin(VersionAdmin):
     inlines = [KeyPointInline, SupplementFormInline, FoodSourceInline, FAQInline, ReferenceInline]
     prepopulated_fields = {"slug": ["title"]}
     list_display = [
-        "title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due", "updated_at",
+        "title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due",
     ]
     list_filter = [StateFilter, ReviewFilter, "topics", "author", "medical_reviewer"]
     list_select_related = ["medical_reviewer"]
@@ -269,6 +269,12 @@ class ArticleAdmin(VersionAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin wraps the whole list page in one revision; the actions here
+        # record one revision per article instead, each with its own comment.
+        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return admin.ModelAdmin.changelist_view(self, request, context)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -317,9 +323,11 @@ class ArticleAdmin(VersionAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        article = self.get_object(request, object_id) if request.method == "GET" else None
-        if article is not None:
+        article = self.get_object(request, object_id)
+        if article is not None and request.method == "GET":
             extra_context["content_warnings"] = editorial.content_warnings(article)
+        elif article is not None and self.has_change_permission(request, article):
+            revisions.ensure_baseline(article.pk)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
@@ -350,7 +358,9 @@ class ArticleAdmin(VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         versions = list(revisions.versions_of(object_id)) if str(object_id).isdigit() else []
-        return super().history_view(request, object_id, {**(extra_context or {}), "versions": versions})
+        return super().history_view(request, object_id, {
+            **(extra_context or {}), "versions": versions, "has_change_permission": self.has_change_permission(request),
+        })
 
     def compare_view(self, request, object_id):
         article = self.get_object(request, object_id)
@@ -408,6 +418,7 @@ class ArticleAdmin(VersionAdmin):
             if problem:
                 refused.append(f"“{article}”: {problem}")
                 continue
+            revisions.ensure_baseline(article.pk)
             with reversion.create_revision():
                 revision_comment(request, comment)
                 article.save()

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import markdown
+from . import markdown, revisions
 from .models import CHILDREN, Article, Contributor, SupplementForm, Topic
 
 ARTICLE_FIELDS = [
@@ -171,6 +171,9 @@ def load(text, name="article.md", dry_run=False):
     """
     source = parse(text, name)
     with transaction.atomic():
+        existing = Article.objects.filter(slug=str(source.data.get("slug", ""))).values_list("pk", flat=True).first()
+        if existing is not None:
+            revisions.ensure_baseline(existing)
         with reversion.create_revision():
             reversion.set_comment(f"Imported from {name}.")
             article, created = _apply(source)

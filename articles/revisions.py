@@ -10,6 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+import reversion
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
@@ -31,10 +32,22 @@ def versions_of(article_pk):
             .select_related("revision", "revision__user").order_by("-revision__date_created", "-pk"))
 
 
+def ensure_baseline(article_pk):
+    """Record the article as it stands if it has no revision yet (loaded by a fixture or a
+    migration), so its first edit can be compared with, and undone to, what came before."""
+    if versions_of(article_pk).exists():
+        return
+    article = Article.objects.filter(pk=article_pk).first()
+    if article is not None:
+        with reversion.create_revision(manage_manually=True):
+            reversion.set_comment("As it stood before revisions were recorded.")
+            reversion.add_to_revision(article)
+
+
 def saved_by(version):
     user = version.revision.user
     if user is None:
-        return "a command" if version.revision.comment else "someone"
+        return "someone outside the admin"
     return user.get_full_name() or user.get_username()
 
 
