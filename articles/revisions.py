@@ -32,7 +32,7 @@ def versions_of(article_pk):
             .select_related("revision", "revision__user").order_by("-revision__date_created", "-pk"))
 
 
-def ensure_baseline(article_pk):
+def ensure_baseline(article_pk, comment="As it stood before revisions were recorded."):
     """Record the article as it stands if it has no revision yet (loaded by a fixture or a
     migration), so its first edit can be compared with, and undone to, what came before."""
     if versions_of(article_pk).exists():
@@ -40,7 +40,7 @@ def ensure_baseline(article_pk):
     article = Article.objects.filter(pk=article_pk).first()
     if article is not None:
         with reversion.create_revision(manage_manually=True):
-            reversion.set_comment("As it stood before revisions were recorded.")
+            reversion.set_comment(comment)
             reversion.add_to_revision(article)
 
 

@@ -64,3 +64,13 @@ def test_a_broken_fixture_changes_nothing(tmp_path):
     with pytest.raises(IntegrityError):
         call_command("loaddata", str(bad), verbosity=0)
     assert not Article.objects.exists()
+
+
+def test_first_run_records_the_initial_article_as_its_first_revision():
+    from reversion.models import Version
+
+    setup_site()
+    versions = Version.objects.get_for_object(Article.objects.get())
+    assert [v.revision.get_comment() for v in versions] == ["Loaded with the site (the initial article)."]
+    setup_site()
+    assert Version.objects.get_for_object(Article.objects.get()).count() == 1

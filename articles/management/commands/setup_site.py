@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles import revisions
 from articles.models import Article
 
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             self.stdout.write("Articles exist; the initial article was not loaded again.")
         else:
             call_command("loaddata", "initial_article", verbosity=0)
+            for pk in Article.objects.values_list("pk", flat=True):
+                revisions.ensure_baseline(pk, comment="Loaded with the site (the initial article).")
             self.stdout.write(self.style.SUCCESS("Loaded the initial article."))
 
         User = get_user_model()
