@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
+from . import charts
 from . import search as site_search
 from . import structured_data
 from .cache import TolerantCache, public_page
@@ -99,6 +100,7 @@ def article_context(article, version=None):
     context["topics"] = topics
     context["references"] = article.cited_references()
     context["body_parts"] = article.body_parts()
+    context["food_chart"] = charts.food_chart(context["food_sources"])
     context["food_source_names"] = sorted({food.source for food in context["food_sources"] if food.source})
     context["related"] = related_articles(article, topics, version)
     context["canonical_path"] = article.get_absolute_url()

@@ -109,7 +109,8 @@ def test_blocks_render_in_place_or_after_the_body(client):
     SupplementFormFactory(article=placed, order=1)
     body = soup(client.get(placed.get_absolute_url())).select_one(".article-body")
     ids = [el["id"] for el in body.find_all(id=True)]
-    assert ids == ["food", "food-sources", "food-sources-title", "pills", "supplement-forms", "supplement-forms-title"]
+    assert ids == ["food", "food-sources", "food-sources-title", "food-chart-title", "food-chart-desc", "pills",
+                   "supplement-forms", "supplement-forms-title"]
 
 
 @pytest.mark.parametrize("status, when", [("draft", None), ("in_review", None), ("published", "future")])
