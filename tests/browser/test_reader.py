@@ -23,10 +23,10 @@ def test_following_a_contents_link_brings_its_section_into_view(page, site):
     page.goto(site + ARTICLE)
     heading = page.locator("#important-considerations-and-risks")
     expect(heading).not_to_be_in_viewport()
-    page.locator("#contents").get_by_role("link", name="Important Considerations and Risks").click()
+    page.locator("#contents-side").get_by_role("link", name="Important Considerations and Risks").click()
     expect(page).to_have_url(re.compile(r"#important-considerations-and-risks$"))
     expect(heading).to_be_in_viewport()
-    page.locator("#contents").get_by_role("link", name="References").click()
+    page.locator("#contents-side").get_by_role("link", name="References").click()
     expect(page.locator("#ref-3")).to_be_in_viewport()
 
 
