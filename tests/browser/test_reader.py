@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARTICLE = "/articles/does-magnesium-help-osteoporosis/"
-WIDTHS = [375, 1280]
+WIDTHS = [375, 768, 1280]
 
 
 @pytest.fixture
@@ -58,14 +58,6 @@ def test_article_page_fits_the_screen_and_is_saved_as_a_screenshot(page, site, s
     path = screenshots / f"article-{width}.png"
     page.screenshot(path=path, full_page=True)
     assert path.stat().st_size > 10_000
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-def test_home_page_screenshot(page, site, screenshots, width):
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto(site + "/")
-    expect(page.locator(".card h2")).to_have_text(["Does Magnesium Help Osteoporosis?"])
-    page.screenshot(path=screenshots / f"home-{width}.png", full_page=True)
 
 
 def test_the_page_reads_without_javascript_and_asks_nothing_of_other_sites(browser, site):
