@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=site_config.settings.test
 
-.PHONY: run test check browser-deps bench clean
+.PHONY: run test check browser-deps bench lighthouse clean
 
 run: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
@@ -31,6 +31,16 @@ bench: $(VENV)/.dev
 browser-deps:
 	@sh scripts/ensure-chromium.sh
 
+# Lighthouse (mobile) on the home and article pages under the production setup;
+# prints the four scores and fails below 95 for performance or 100 for the rest.
+lighthouse: $(VENV)/.dev browser-deps bench/lighthouse/node_modules/.installed
+	$(PY) bench/lighthouse.py
+
+bench/lighthouse/node_modules/.installed: bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	@sh scripts/ensure-node.sh
+	cd bench/lighthouse && npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
 		{ echo "Citewell needs Python 3.10 or newer as $(PYTHON) (Django 5.2)."; exit 1; }
@@ -49,4 +59,4 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	@echo "Wrote .env with a new SECRET_KEY for local use."
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .test-media screenshots
+	rm -rf $(VENV) staticfiles .pytest_cache .test-media screenshots bench/lighthouse/node_modules
