@@ -1,6 +1,7 @@
 """An editor in Chromium: the Markdown editor previews with the readers' renderer."""
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,3 +60,65 @@ def test_a_new_faq_row_gets_a_live_preview_too(signed_in, live_server):
     page.locator("#id_published_at_0 + .datetimeshortcuts a").first.click()  # "Today"
     expect(page.locator("#id_published_at_0")).not_to_have_value("")
     assert page.evaluate("window.__cspViolations") == []
+
+
+def test_an_editor_writes_publishes_and_a_reader_reads_the_article(signed_in, live_server, browser):
+    call_command("loaddata", "initial_article", verbosity=0)  # brings the contributors
+    page = signed_in
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.locator("#id_title").press_sequentially("Does zinc shorten colds?")
+    expect(page.locator("#id_slug")).to_have_value("does-zinc-shorten-colds")
+    page.locator("#id_lead").fill("Zinc lozenges are sold as a cold remedy. Do they work?")
+    page.locator("#id_summary").fill("Some trials find colds end a day or two sooner.")
+
+    body = page.locator("#id_body")
+    body.click()
+    page.keyboard.type("## What the trials show\n\nLozenges taken early may help.[^1]\n\n"
+                       "<script>alert('body')</script>\n\n**Bottom line:** ask a pharmacist.")
+    preview = body.locator("xpath=..").locator(".markdownx-preview")
+    expect(preview.locator("h2")).to_have_text("What the trials show")
+    expect(preview.locator("strong")).to_have_text("Bottom line:")
+    expect(preview.locator("sup.citation a")).to_have_attribute("href", "#ref-1")
+    assert preview.locator("script").count() == 0
+
+    page.locator("#id_author").select_option(label="Citewell Editorial Team")
+    page.locator("#id_medical_reviewer").select_option(label="Citewell Editorial Team")
+    page.locator("#id_last_reviewed_on + .datetimeshortcuts a").first.click()  # "Today"
+    page.locator("#id_status").select_option("published")
+    page.locator("#id_meta_description").fill("What clinical trials say about zinc lozenges and colds.")
+
+    page.get_by_text("Add another Key point").click()
+    page.locator("input[name='key_points-0-order']").fill("1")
+    page.locator("input[name='key_points-0-title']").fill("Start early")
+    page.locator("textarea[name='key_points-0-text']").fill("Lozenges helped only when started within a day.")
+    page.get_by_text("Add another FAQ").click()
+    page.locator("input[name='faqs-0-order']").fill("1")
+    page.locator("input[name='faqs-0-question']").fill("Can zinc prevent colds?")
+    page.locator("textarea[name='faqs-0-answer']").fill("Not clearly.[^1]")
+    page.get_by_text("Add another Reference").click()
+    page.locator("input[name='references-0-order']").fill("1")
+    page.locator("input[name='references-0-title']").fill("Zinc lozenges and the common cold")
+    page.locator("input[name='references-0-doi']").fill("10.1177/2054270417694291")
+    page.locator("input[name='_save']").first.click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    assert page.evaluate("window.__cspViolations") == []
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("Logged out")).to_be_visible()
+
+    reader = browser.new_context()
+    article = reader.new_page()
+    response = article.goto(live_server.url + "/articles/does-zinc-shorten-colds/")
+    assert response.status == 200
+    expect(article.locator("h1")).to_have_text("Does zinc shorten colds?")
+    expect(article.locator(".staff-banner")).to_have_count(0)
+    expect(article.locator(".byline")).to_contain_text("Medically reviewed by Citewell Editorial Team")
+    expect(article.locator(".key-points")).to_contain_text("Start early")
+    expect(article.locator("#faq")).to_contain_text("Can zinc prevent colds?")
+    expect(article.locator("#references")).to_contain_text("Zinc lozenges and the common cold")
+    expect(article.locator(".disclaimer")).to_be_visible()
+    assert article.locator('.article-body script').count() == 0
+    assert dialogs == []
+    reader.close()
