@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from reversion.models import Version
 
 from . import markdown
@@ -23,7 +24,7 @@ ARTICLE_FIELDS = [
     "title", "subtitle", "slug", "status", "published_at", "author", "medical_reviewer", "last_reviewed_on",
     "topics", "lead", "summary", "body", "nutrient_name", "daily_value_mg", "disclaimer", "meta_description",
 ]
-TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
+TOKEN_RE = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")  # words carry their trailing space
 
 
 def versions_of(article_pk):
@@ -123,7 +124,7 @@ def field_changes(before, after, names):
         if old != new:
             model_field = after._meta.get_field(name)
             long = model_field.get_internal_type() == "TextField" or name == "body"
-            changes.append(Change(str(model_field.verbose_name).capitalize(), old, new, long))
+            changes.append(Change(capfirst(model_field.verbose_name), old, new, long))
     return changes
 
 
@@ -137,7 +138,7 @@ def compare(old_version, new_version):
     before, after = article_at(old_version), article_at(new_version)
     sections = [Section("Article", changes=field_changes(before, after, ARTICLE_FIELDS))]
     for name, model in CHILDREN:
-        section = Section(str(model._meta.verbose_name_plural).capitalize())
+        section = Section(capfirst(model._meta.verbose_name_plural))
         old_rows = {row.pk: row for row in getattr(before, name).all()}
         new_rows = {row.pk: row for row in getattr(after, name).all()}
         for pk, row in new_rows.items():
