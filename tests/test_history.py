@@ -31,6 +31,18 @@ def versions(article):
     return list(Version.objects.get_for_object(article).select_related("revision__user"))
 
 
+def submitted(page):
+    """What the browser sends when the article form on this page is saved as it stands."""
+    form = page.select_one("form#article_form")
+    data = {field["name"]: field.get("value", "") for field in form.select("input[name]")
+            if field.get("type") not in ("checkbox", "submit")}
+    data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("textarea")})
+    data.update({select["name"]: (select.select_one("option[selected]") or {}).get("value", "")
+                 for select in form.select("select:not([multiple])")})
+    data["topics"] = [option["value"] for option in form.select("#id_topics option[selected]")]
+    return {key: value for key, value in data.items() if "__prefix__" not in key}
+
+
 def history_url(article):
     return reverse("admin:articles_article_history", args=[article.pk])
 
@@ -124,14 +136,7 @@ def test_restoring_a_revision_brings_back_its_rows(admin_client, edited):
     form = soup(admin_client.get(url))
     assert form.select_one("#id_title")["value"] == "Does Magnesium Help Osteoporosis?"
     assert Article.objects.get().title == "Magnesium and your bones"  # looking changes nothing
-    data = {field["name"]: field.get("value", "") for field in form.select("form#article_form input")
-            if field.get("type") not in ("checkbox", "submit") and field.get("name")}
-    data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("form#article_form textarea")})
-    data.update({select["name"]: (select.select_one("option[selected]") or {}).get("value", "")
-                 for select in form.select("form#article_form select") if not select.has_attr("multiple")})
-    data["topics"] = [o["value"] for o in form.select("#id_topics option[selected]")]
-    data = {key: value for key, value in data.items() if "__prefix__" not in key}
-    response = admin_client.post(url, data)
+    response = admin_client.post(url, submitted(form))
     assert response.status_code == 302, soup(response).select(".errorlist")
     restored = Article.objects.get()
     assert restored.title == "Does Magnesium Help Osteoporosis?"
@@ -149,14 +154,7 @@ def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited):
     row = next(tr for tr in listing.select("#content-main tr") if "Magnesium and your bones" in tr.get_text())
     link = row.select_one("a[href*='/recover/']")
     form = soup(admin_client.get(link["href"]))
-    data = {f["name"]: f.get("value", "") for f in form.select("form#article_form input")
-            if f.get("type") not in ("checkbox", "submit") and f.get("name") and "__prefix__" not in f["name"]}
-    data.update({a["name"]: a.get_text().removeprefix("\n") for a in form.select("form#article_form textarea")
-                 if "__prefix__" not in a["name"]})
-    data.update({s["name"]: (s.select_one("option[selected]") or {}).get("value", "")
-                 for s in form.select("form#article_form select") if not s.has_attr("multiple")})
-    data["topics"] = [o["value"] for o in form.select("#id_topics option[selected]")]
-    response = admin_client.post(link["href"], data)
+    response = admin_client.post(link["href"], submitted(form))
     assert response.status_code == 302, soup(response).select(".errorlist")
     recovered = Article.objects.get(pk=pk)
     assert recovered.title == "Magnesium and your bones"
