@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator, RegexValidator, URLValidat
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.query import ModelIterable
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
@@ -33,6 +33,16 @@ META_DESCRIPTION_LIMIT = 160
 DERIVED_FIELDS = ("body_html", "toc", "citations", "body_text", "search_text", "word_count", "reading_minutes")
 # What lists never need: the Markdown and what is derived from it.
 HEAVY_FIELDS = ("body", "body_html", "toc", "citations", "body_text", "search_text")
+
+
+@lru_cache(maxsize=8192)
+def _slug_path(prefix, name, slug):
+    return reverse(name, kwargs={"slug": slug})
+
+
+def slug_path(name, slug):
+    """reverse() of a page addressed by a slug, remembered: a page links to the same few many times."""
+    return _slug_path(get_script_prefix(), name, slug)
 
 
 def add_months(day, months):
@@ -58,11 +68,11 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self):
         """Everything the article page shows, in a fixed number of queries: one per row relation.
 
-        The byline's contributors come in the article's own query; the rows arrive
-        as prefetched relations (article.faqs.all() runs no query), read by
-        WithRowsIterable, and so do the topics.
+        The rows arrive as prefetched relations (article.faqs.all() runs no
+        query), read by WithRowsIterable, and so do the topics and the byline's
+        contributors.
         """
-        clone = self.select_related("author", "medical_reviewer")
+        clone = self._chain()
         clone._iterable_class = WithRowsIterable
         return clone
 
@@ -118,7 +128,7 @@ def read_rows(model, using, tail, params, extra=""):
 
 
 def attach_rows(articles, using):
-    """Read each row relation of these articles (a page's worth) in one query per table."""
+    """Read each row relation, the topics and the contributors of these articles, one query each."""
     by_pk = {article.pk: article for article in articles}
     quote = connections[using].ops.quote_name
     placeholders = ", ".join(["%s"] * len(by_pk))
@@ -139,6 +149,15 @@ def attach_rows(articles, using):
         grouped[article_id].append(topic)
     for pk, rows in grouped.items():
         set_prefetched(by_pk[pk], "topics", rows)
+    people = {article.author_id for article in articles} | {article.medical_reviewer_id for article in articles}
+    people.discard(None)
+    found = {person.pk: person for person, _ in read_rows(
+        Contributor, using, f"FROM {quote(Contributor._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(people))})",
+        list(people))}
+    for article in articles:
+        article._state.fields_cache["author"] = found.get(article.author_id)
+        if article.medical_reviewer_id is not None:
+            article._state.fields_cache["medical_reviewer"] = found.get(article.medical_reviewer_id)
 
 
 def set_prefetched(instance, name, rows):
@@ -170,7 +189,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+        return slug_path("articles:topic", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -239,7 +258,7 @@ class Contributor(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
     def get_absolute_url(self):
-        return reverse("articles:contributor", kwargs={"slug": self.slug})
+        return slug_path("articles:contributor", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -380,7 +399,7 @@ class Article(models.Model):
         return type(self).objects.filter(pk=self.pk).values("slug", "status", "lock_version").first()
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_path("articles:detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -77,7 +77,7 @@ def article_detail(request, slug):
     articles = Article.objects.for_detail()
     if not request.user.is_staff:
         articles = articles.published()
-    article = articles.filter(slug=slug).first()
+    article = next(iter(articles.filter(slug=slug).order_by()[:1]), None)  # slug is unique: no ordering to work out
     if article is None:
         moved = (SlugRedirect.objects.select_related("article")
                  .filter(old_slug=slug, article__in=articles.values("pk")).first())
