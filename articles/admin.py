@@ -238,7 +238,7 @@ class ArticleAdmin(VersionAdmin):
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "subtitle", "slug", "summary", "author__name", "medical_reviewer__name"]
     date_hierarchy = "published_at"
-    readonly_fields = ["reading_time", "created_at", "updated_at", "old_addresses"]
+    readonly_fields = ["state", "reading_time", "created_at", "updated_at", "old_addresses"]
     filter_horizontal = ["topics"]
     actions = ["submit_for_review", "publish", "unpublish", "mark_reviewed"]
     save_on_top = True
@@ -247,7 +247,7 @@ class ArticleAdmin(VersionAdmin):
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "topics", "base_version"]}),
         ("Byline and publishing", {
-            "fields": ["author", "medical_reviewer", "last_reviewed_on", "status", "published_at"],
+            "fields": ["author", "medical_reviewer", "last_reviewed_on", "status", "published_at", "state"],
             "description": "Draft, then in review, then published. A published article is public once its "
                            "publish time has come; until then it is scheduled. Publishing needs a medical "
                            "reviewer and a review date.",
@@ -287,6 +287,8 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="State", ordering="status")
     def state(self, obj):
+        if obj.pk is None:
+            return "Not saved yet."
         if obj.is_scheduled:
             return format_html('<span class="state state--scheduled">Scheduled for {}</span>',
                                f"{timezone.localtime(obj.published_at):%-d %b %Y, %H:%M}")

@@ -239,3 +239,10 @@ def test_only_medical_reviewers_are_offered_as_reviewers(admin_client):
     ContributorFactory(name="Wendy Writer")
     options = [o.get_text() for o in soup(admin_client.get(ADD_URL)).select("#id_medical_reviewer option")]
     assert options == ["---------", "Ana Ruiz, MD"]
+
+
+def test_the_change_page_says_when_a_scheduled_article_goes_live(admin_client):
+    article = ArticleFactory(scheduled=True)
+    state = soup(admin_client.get(change_url(article))).select_one(".field-state .readonly").get_text()
+    assert state == f"Scheduled for {timezone.localtime(article.published_at):%-d %b %Y, %H:%M}"
+    assert soup(admin_client.get(ADD_URL)).select_one(".field-state .readonly").get_text() == "Not saved yet."
