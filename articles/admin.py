@@ -8,9 +8,9 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -341,7 +341,7 @@ class ArticleAdmin(VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         with transaction.atomic():
-            request.stored_lock_version = self.locked_lock_version(object_id)
+            request.stored_lock_version = self.lock_and_read_save_count(object_id)
             return super().revision_view(request, object_id, version_id, {
                 **(extra_context or {}),
                 "preview_url": reverse("admin:articles_article_revision_preview", args=[object_id, version_id]),
@@ -352,7 +352,7 @@ class ArticleAdmin(VersionAdmin):
             request.stored_lock_version = 0
             return super().recover_view(request, version_id, extra_context)
 
-    def locked_lock_version(self, object_id):
+    def lock_and_read_save_count(self, object_id):
         return (Article.objects.select_for_update().filter(pk=object_id)
                 .values_list("lock_version", flat=True).first())
 
@@ -413,7 +413,11 @@ class ArticleAdmin(VersionAdmin):
     # Workflow: the actions on the article list, and marking one reviewed from its page.
 
     def run_action(self, request, queryset, comment, change):
-        """Apply `change` to each article, as one revision each; returns the articles it refused, with why."""
+        """Apply `change` to each article and save it as a revision of its own.
+
+        `change` returns why it refuses an article, or nothing; refusals become
+        error messages, and the articles changed are returned.
+        """
         done, refused = [], []
         for article in queryset.select_related("medical_reviewer"):
             problem = change(article)

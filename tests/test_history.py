@@ -272,3 +272,10 @@ def test_the_migration_turns_text_bylines_into_contributors():
     assert articles["b"].author == articles["a"].medical_reviewer and articles["b"].medical_reviewer is None
     team = articles["c"].author
     assert team == articles["c"].medical_reviewer and team.kind == "organization" and team.slug == "citewell-editorial-team"
+
+
+def test_the_restore_form_links_to_the_revisions_preview(admin_client, edited):
+    _, old = versions(edited)
+    page = soup(admin_client.get(reverse("admin:articles_article_revision", args=[edited.pk, old.pk])))
+    link = page.select_one("form#article_form a[href$='/preview/']")
+    assert link["href"] == reverse("admin:articles_article_revision_preview", args=[edited.pk, old.pk])
