@@ -70,3 +70,14 @@ def test_the_article_page_links_the_byline_to_the_contributors(client, people):
     assert body["author"] == {"@type": "Person", "name": "Sam Lee",
                               "url": "https://citewell.example/contributors/sam-lee/"}
     assert body["reviewedBy"]["honorificSuffix"] == "MD"
+
+
+def test_renaming_a_contributor_refreshes_every_cached_page_naming_them(client, people):
+    writer, reviewer, _ = people
+    article = ArticleFactory(author=writer, medical_reviewer=reviewer)
+    assert "Ana Ruiz, MD" in client.get(article.get_absolute_url()).content.decode()
+    assert "Ana Ruiz, MD" in client.get("/contributors/ana-ruiz/").content.decode()
+    reviewer.credentials = "MD, PhD"
+    reviewer.save()
+    assert "Ana Ruiz, MD, PhD" in client.get(article.get_absolute_url()).content.decode()
+    assert "Ana Ruiz, MD, PhD" in client.get("/contributors/ana-ruiz/").content.decode()
