@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from . import editorial, markdown, revisions
 from .models import (FAQ, HEAVY_FIELDS, Article, Contributor, FoodSource, KeyPoint, Reference, SupplementForm, Topic,
@@ -314,6 +315,8 @@ class ArticleAdmin(VersionAdmin):
     def reading_time(self, obj):
         if not obj.pk:
             return "Computed when saved."
+        if obj.body and not obj.word_count:  # a revision being restored: its derived fields are not kept
+            revisions.rederive(obj)
         return f"{obj.reading_minutes} min ({obj.word_count} words)"
 
     # Saving, with what editors should know about the result.
@@ -348,8 +351,11 @@ class ArticleAdmin(VersionAdmin):
             })
 
     def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
         with transaction.atomic():
-            request.stored_lock_version = 0
+            # 0 while the article is deleted; once someone has recovered it, a page
+            # opened before that is stale like any other.
+            request.stored_lock_version = self.lock_and_read_save_count(version.object_id) or 0
             return super().recover_view(request, version_id, extra_context)
 
     def lock_and_read_save_count(self, object_id):
@@ -484,7 +490,9 @@ class ArticleAdmin(VersionAdmin):
 
     def mark_reviewed_view(self, request, object_id):
         article = self.get_object(request, object_id)
-        if article is None or not self.has_change_permission(request, article):
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_change_permission(request, article):
             raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -492,8 +500,34 @@ class ArticleAdmin(VersionAdmin):
         return redirect("admin:articles_article_change", article.pk)
 
 
+def https_by_default(model_field, **kwargs):
+    """Form fields for a model's fields, with "example.org" read as https://example.org."""
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
+
+
+class ContributorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contributor
+        fields = "__all__"
+        formfield_callback = https_by_default
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        reviewed = self.instance.articles_reviewed.count() if self.instance.pk else 0
+        if role != Contributor.Role.MEDICAL_REVIEWER and reviewed:
+            raise forms.ValidationError(
+                f"{self.instance.name} is the medical reviewer of {reviewed} article(s); "
+                "choose another reviewer for them before changing this role."
+            )
+        return role
+
+
 @admin.register(Contributor)
 class ContributorAdmin(VersionAdmin):
+    form = ContributorAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "credentials", "role", "kind", "written", "reviewed"]
     list_filter = ["role", "kind"]
     search_fields = ["name", "credentials", "bio"]

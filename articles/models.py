@@ -388,6 +388,10 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS, "lock_version"}
         super().save(*args, **kwargs)
+        self.keep_old_address(before)
+
+    def keep_old_address(self, before):
+        """After a change of slug, the address a published article had answers 301 to the new one."""
         if before and before["slug"] != self.slug and before["status"] == self.Status.PUBLISHED:
             SlugRedirect.objects.update_or_create(old_slug=before["slug"], defaults={"article": self})
         SlugRedirect.objects.filter(old_slug=self.slug).delete()  # a live address never redirects

@@ -69,10 +69,18 @@ def article_at(version):
         set_prefetched(article, name, sorted(items, key=lambda row: row.order))
     topic_ids = loaded.m2m_data.get("topics", [])
     set_prefetched(article, "topics", list(Topic.objects.filter(pk__in=topic_ids).order_by("name")))
-    for row in article.faqs.all():
-        row.answer_html = markdown.render(row.answer, anchors=False).html
-    article.refresh_derived()
+    rederive(article)
     return article
+
+
+def rederive(article):
+    """Work out again, in memory, what a revision does not keep: the FAQ answers' HTML and the
+    article's derived fields (reading time and the rest)."""
+    rows = {name: list(getattr(article, name).all()) for name in markdown.TEXT_ROWS}
+    for row in rows["faqs"]:
+        row.answer_html = markdown.render(row.answer, anchors=False).html
+    for name, value in markdown.derive_article(article, rows).items():
+        setattr(article, name, value)
 
 
 @dataclass

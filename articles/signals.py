@@ -20,6 +20,8 @@ def render_loaded_article(sender, instance, raw=False, **kwargs):
         # from the stored one keeps every form opened before this save stale.
         stored = instance.stored_state()
         instance.lock_version = (stored["lock_version"] if stored else 0) + 1
+        if stored is not None:  # restoring a revision may take the article back to an older slug
+            instance.keep_old_address(stored)
 
 
 @receiver(pre_save, sender=FAQ)

@@ -246,3 +246,21 @@ def test_the_change_page_says_when_a_scheduled_article_goes_live(admin_client):
     state = soup(admin_client.get(change_url(article))).select_one(".field-state .readonly").get_text()
     assert state == f"Scheduled for {timezone.localtime(article.published_at):%-d %b %Y, %H:%M}"
     assert soup(admin_client.get(ADD_URL)).select_one(".field-state .readonly").get_text() == "Not saved yet."
+
+
+def test_a_reviewer_named_on_articles_cannot_become_a_writer(admin_client):
+    article = ArticleFactory()
+    reviewer = article.medical_reviewer
+    url = reverse("admin:articles_contributor_change", args=[reviewer.pk])
+    data = {"name": reviewer.name, "credentials": reviewer.credentials, "slug": reviewer.slug, "role": "writer",
+            "kind": "person", "bio": reviewer.bio, "profile_url": ""}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert field_errors(response, "role") == [
+        "Ana Ruiz is the medical reviewer of 1 article(s); choose another reviewer for them before changing this role."]
+    reviewer.refresh_from_db()
+    assert reviewer.role == "medical_reviewer"
+
+
+def test_marking_an_unknown_article_reviewed_is_404(admin_client):
+    assert admin_client.post(reverse("admin:articles_article_reviewed", args=[987654])).status_code == 404

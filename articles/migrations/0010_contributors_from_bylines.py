@@ -16,7 +16,7 @@ GROUP_NAME = re.compile(r"\b(team|board|staff|editors|committee|desk)$", re.I)
 
 def split_credentials(text):
     """("Ana Ruiz", "MD, MPH") from "Ana Ruiz, MD, MPH"; the whole text when nothing trails."""
-    parts = [part.strip() for part in text.split(",")]
+    parts = [part.strip() for part in text.split(",") if part.strip()]
     cut = len(parts)
     while cut > 1 and CREDENTIAL.match(parts[cut - 1]) and sum(c.isupper() for c in parts[cut - 1]) >= 2:
         cut -= 1
@@ -27,7 +27,7 @@ def forwards(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     Contributor = apps.get_model("articles", "Contributor")
     bylines = list(Article.objects.values_list("pk", "author", "medical_reviewer"))
-    reviewers = {reviewer.strip() for _, _, reviewer in bylines if reviewer.strip()}
+    reviewers = {" ".join(reviewer.split()) for _, _, reviewer in bylines if reviewer.strip()}
     found = {}
 
     def contributor(text):

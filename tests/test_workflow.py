@@ -1,0 +1,415 @@
+"""The editorial workflow as editors meet it in the admin: publishing needs a review, scheduling,
+review due dates, marking reviewed, the byline readers see, and the content warnings."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, add_months
+
+from .admin_forms import change_url, current_fields, existing_rows, inline_data
+from .factories import ArticleFactory, ContributorFactory, FAQFactory, ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_article_changelist")
+UTC = datetime.timezone.utc
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def field_errors(response, name):
+    row = soup(response).select_one(f".field-{name}")
+    assert row is not None, f"no .field-{name} on the page"
+    return [li.get_text(" ", strip=True) for li in row.select(".errorlist li")]
+
+
+def save_change_page(client, article, **fields):
+    """Submit the article's change page with its rows as they are and some fields changed."""
+    data = {**current_fields(article, **fields), **inline_data(existing_rows(article))}
+    return client.post(change_url(article), data)
+
+
+def messages_of(response):
+    return [str(m.message) for m in response.context["messages"]]
+
+
+def act(client, action, *articles):
+    return client.post(CHANGELIST, {"action": action, "_selected_action": [a.pk for a in articles]}, follow=True)
+
+
+def column(client, name, **params):
+    """{title: text of the column} for each row of the article list."""
+    page = soup(client.get(CHANGELIST, params))
+    return {tr.select_one("th a").get_text(): tr.select_one(f"td.field-{name}").get_text(" ", strip=True)
+            for tr in page.select("#result_list tbody tr")}
+
+
+def listed(client, **params):
+    return sorted(column(client, "state", **params))
+
+
+def latest_revision(article):
+    return Version.objects.get_for_object(article).select_related("revision__user").first().revision
+
+
+def frozen_at(moment):
+    """Every clock the site reads (timezone.now, localdate, the content version) shows `moment`."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+# Publishing needs a medical review
+
+
+def test_publishing_a_draft_from_its_change_page_without_a_reviewer_is_refused_on_that_field(admin_client):
+    article = ArticleFactory(draft=True, medical_reviewer=None, title="Unreviewed zinc")
+    saves = article.lock_version
+    response = save_change_page(admin_client, article, status="published", published_at_0="", published_at_1="")
+    assert response.status_code == 200
+    assert "Please correct the error below." in soup(response).select_one(".errornote").get_text()
+    assert field_errors(response, "medical_reviewer") == [
+        "Choose the medical reviewer: an article is published only once reviewed."]
+    assert field_errors(response, "last_reviewed_on") == []
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.status, stored.published_at, stored.lock_version) == ("draft", None, saves)
+
+
+def test_publishing_without_a_review_date_is_refused_on_that_field(admin_client, client):
+    article = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, last_reviewed_on=None)
+    response = save_change_page(admin_client, article, status="published", published_at_0="", published_at_1="")
+    assert response.status_code == 200
+    assert field_errors(response, "last_reviewed_on") == [
+        "Enter the date of the medical review: an article is published only once reviewed."]
+    assert field_errors(response, "medical_reviewer") == []
+    assert Article.objects.get(pk=article.pk).status == "in_review"
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_a_review_date_in_the_future_is_refused_and_today_is_accepted(admin_client):
+    reviewed = datetime.date(2026, 1, 15)
+    article = ArticleFactory(last_reviewed_on=reviewed)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = save_change_page(admin_client, article, last_reviewed_on=tomorrow.isoformat())
+    assert response.status_code == 200
+    assert field_errors(response, "last_reviewed_on") == ["The review date cannot be in the future."]
+    assert Article.objects.get(pk=article.pk).last_reviewed_on == reviewed
+    today = timezone.localdate().isoformat()
+    assert save_change_page(admin_client, article, last_reviewed_on=today).status_code == 302
+    assert Article.objects.get(pk=article.pk).last_reviewed_on == timezone.localdate()
+
+
+def test_a_writer_cannot_be_the_medical_reviewer(admin_client):
+    writer = ContributorFactory(name="Sam Lee")
+    article = ArticleFactory(title="Iron and fatigue")
+    reviewer = article.medical_reviewer
+    # The form does not offer writers, and refuses one sent anyway.
+    page = soup(admin_client.get(change_url(article)))
+    assert "Sam Lee" not in [o.get_text() for o in page.select("#id_medical_reviewer option")]
+    response = save_change_page(admin_client, article, medical_reviewer=str(writer.pk))
+    assert response.status_code == 200
+    assert field_errors(response, "medical_reviewer") == [
+        "Select a valid choice. That choice is not one of the available choices."]
+    assert Article.objects.get(pk=article.pk).medical_reviewer == reviewer
+    # The model says why, whatever made the article.
+    article.medical_reviewer = writer
+    with pytest.raises(ValidationError) as refused:
+        article.clean()
+    assert refused.value.message_dict == {"medical_reviewer": ["Sam Lee is not a medical reviewer; choose one who is."]}
+
+
+def test_the_publish_action_publishes_ready_articles_and_names_each_refused_one(admin_client):
+    ready = ArticleFactory(draft=True, title="Ready to go")
+    no_reviewer = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, medical_reviewer=None,
+                                 title="Nobody reviewed")
+    no_date = ArticleFactory(draft=True, last_reviewed_on=None, title="No review date")
+    writer_reviewed = ArticleFactory(draft=True, title="Writer reviewed",
+                                     medical_reviewer=ContributorFactory(name="Sam Lee"))
+    response = act(admin_client, "publish", ready, no_reviewer, no_date, writer_reviewed)
+    messages = messages_of(response)
+    assert "Published 1 article(s)." in messages
+    assert "“Nobody reviewed”: Choose the medical reviewer: an article is published only once reviewed." in messages
+    assert ("“No review date”: Enter the date of the medical review: an article is published only once reviewed."
+            in messages)
+    assert "“Writer reviewed”: Sam Lee is not a medical reviewer; choose one who is." in messages
+    assert list(Article.objects.published().values_list("title", flat=True)) == ["Ready to go"]
+    statuses = dict(Article.objects.values_list("title", "status"))
+    assert statuses == {"Ready to go": "published", "Nobody reviewed": "in_review", "No review date": "draft",
+                        "Writer reviewed": "draft"}
+    assert latest_revision(ready).get_comment() == "Published."
+    assert not Version.objects.get_for_object(no_reviewer).filter(revision__comment="Published.").exists()
+
+
+# Scheduling
+
+
+def test_publishing_a_draft_with_a_future_time_schedules_it(admin_client):
+    when = timezone.now() + datetime.timedelta(days=2)
+    article = ArticleFactory(draft=True, title="Vitamin K and bone")
+    Article.objects.filter(pk=article.pk).update(published_at=when)
+    messages = messages_of(act(admin_client, "publish", article))
+    local = timezone.localtime(when)
+    assert f"“Vitamin K and bone” is scheduled: readers see it from {local:%-d %B %Y, %H:%M}." in messages
+    assert not any(m.startswith("Published ") for m in messages)
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.status == "published" and stored.published_at == when
+    assert column(admin_client, "state")["Vitamin K and bone"] == f"Scheduled for {local:%-d %b %Y, %H:%M}"
+
+
+def test_a_scheduled_article_is_listed_as_such_hidden_from_readers_and_live_once_its_time_passes(
+        admin_client, client):
+    article = ArticleFactory(title="Coming soon", published_at=timezone.now() + datetime.timedelta(hours=3))
+    ArticleFactory(title="Out now")
+    ArticleFactory(title="Still a draft", draft=True)
+    assert listed(admin_client, state="scheduled") == ["Coming soon"]
+    assert listed(admin_client, state="live") == ["Out now"]
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert "Coming soon" not in client.get("/").content.decode()
+
+    later = timezone.now() + datetime.timedelta(hours=4)
+    with frozen_at(later):  # nobody saves anything and no command runs: the time simply passes
+        assert client.get(article.get_absolute_url()).status_code == 200
+        assert "Coming soon" in client.get("/").content.decode()
+        assert listed(admin_client, state="scheduled") == []
+        assert listed(admin_client, state="live") == ["Coming soon", "Out now"]
+        assert column(admin_client, "state")["Coming soon"] == "Live"
+
+
+def test_submit_for_review_moves_drafts_on_and_names_what_it_leaves(admin_client, admin_user):
+    draft = ArticleFactory(draft=True, title="First draft")
+    in_review = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, title="Being checked")
+    live = ArticleFactory(title="Already live")
+    messages = messages_of(act(admin_client, "submit_for_review", draft, in_review, live))
+    assert "Submitted 1 article(s) for review." in messages
+    assert "“Being checked”: it is in review, not a draft." in messages
+    assert "“Already live”: it is published, not a draft." in messages
+    assert dict(Article.objects.values_list("title", "status")) == {
+        "First draft": "in_review", "Being checked": "in_review", "Already live": "published"}
+    assert listed(admin_client, state="in_review") == ["Being checked", "First draft"]
+    assert column(admin_client, "state")["First draft"] == "In review"
+    revision = latest_revision(draft)
+    assert revision.get_comment() == "Submitted for review." and revision.user == admin_user
+
+
+# Review due
+
+
+def test_the_review_due_column_shows_the_due_date_or_since_when_it_is_overdue(admin_client):
+    today = timezone.localdate()
+    recent, lapsed, year_ago = today - datetime.timedelta(days=30), add_months(today, -14), add_months(today, -12)
+    ArticleFactory(title="Recent", last_reviewed_on=recent)
+    ArticleFactory(title="Lapsed", last_reviewed_on=lapsed)
+    ArticleFactory(title="A year ago", last_reviewed_on=year_ago)
+    ArticleFactory(title="Never", draft=True, last_reviewed_on=None)
+    due = column(admin_client, "review_due")
+    assert due == {
+        "Recent": f"{add_months(recent, 12):%-d %b %Y}",
+        "Lapsed": f"Overdue since {add_months(lapsed, 12):%-d %b %Y}",
+        "A year ago": f"Overdue since {add_months(year_ago, 12):%-d %b %Y}",  # today, but for 29 February
+        "Never": "Never reviewed",
+    }
+    assert add_months(lapsed, 12) < today
+
+
+def test_the_overdue_filter_lists_exactly_the_overdue_articles(admin_client):
+    today = timezone.localdate()
+    ArticleFactory(title="Reviewed a year ago today", last_reviewed_on=add_months(today, -12))
+    ArticleFactory(title="Reviewed a year ago tomorrow",
+                   last_reviewed_on=add_months(today, -12) + datetime.timedelta(days=1))
+    ArticleFactory(title="Reviewed two years ago", last_reviewed_on=add_months(today, -24))
+    ArticleFactory(title="Never reviewed draft", draft=True, last_reviewed_on=None)
+    ArticleFactory(title="Reviewed today", last_reviewed_on=today)
+    assert listed(admin_client, review="overdue") == [
+        "Never reviewed draft", "Reviewed a year ago today", "Reviewed two years ago"]
+    assert listed(admin_client, review="current") == ["Reviewed a year ago tomorrow", "Reviewed today"]
+    assert listed(admin_client, review="soon") == ["Reviewed a year ago tomorrow"]
+
+
+@pytest.mark.parametrize("today, overdue, leap_day_column", [
+    (datetime.date(2025, 2, 27), [], "28 Feb 2025"),
+    (datetime.date(2025, 2, 28), ["Leap day", "Day before"], "Overdue since 28 Feb 2025"),
+    (datetime.date(2025, 3, 1), ["Leap day", "Day before", "First of March"], "Overdue since 28 Feb 2025"),
+])
+def test_a_review_on_29_february_falls_due_on_28_february(admin_client, today, overdue, leap_day_column):
+    ArticleFactory(title="Leap day", last_reviewed_on=datetime.date(2024, 2, 29))
+    ArticleFactory(title="Day before", last_reviewed_on=datetime.date(2024, 2, 28))
+    ArticleFactory(title="First of March", last_reviewed_on=datetime.date(2024, 3, 1))
+    with frozen_at(datetime.datetime(today.year, today.month, today.day, 12, tzinfo=UTC)):
+        assert listed(admin_client, review="overdue") == sorted(overdue)
+        due = column(admin_client, "review_due")
+    assert due["Leap day"] == leap_day_column
+    assert due["First of March"].endswith("1 Mar 2025")
+
+
+def test_the_review_interval_setting_moves_due_dates_and_the_filter(admin_client, settings):
+    today = timezone.localdate()
+    seven_months = add_months(today, -7)
+    ArticleFactory(title="Seven months", last_reviewed_on=seven_months)
+    ArticleFactory(title="Thirteen months", last_reviewed_on=add_months(today, -13))
+    assert listed(admin_client, review="overdue") == ["Thirteen months"]
+    assert column(admin_client, "review_due")["Seven months"] == f"{add_months(seven_months, 12):%-d %b %Y}"
+
+    settings.REVIEW_INTERVAL_MONTHS = 6
+    assert listed(admin_client, review="overdue") == ["Seven months", "Thirteen months"]
+    assert column(admin_client, "review_due")["Seven months"] == (
+        f"Overdue since {add_months(seven_months, 6):%-d %b %Y}")
+
+    settings.REVIEW_INTERVAL_MONTHS = 24
+    assert listed(admin_client, review="overdue") == []
+    assert listed(admin_client, review="current") == ["Seven months", "Thirteen months"]
+
+
+def test_a_one_month_interval_from_31_january_falls_due_on_28_february(admin_client, settings):
+    settings.REVIEW_INTERVAL_MONTHS = 1
+    ArticleFactory(title="End of January", last_reviewed_on=datetime.date(2025, 1, 31))
+    with frozen_at(datetime.datetime(2025, 2, 27, 12, tzinfo=UTC)):
+        assert listed(admin_client, review="overdue") == []
+        assert column(admin_client, "review_due")["End of January"] == "28 Feb 2025"
+    with frozen_at(datetime.datetime(2025, 2, 28, 12, tzinfo=UTC)):
+        assert listed(admin_client, review="overdue") == ["End of January"]
+
+
+def test_the_mark_reviewed_action_sets_today_and_records_who_and_why(admin_client, admin_user):
+    article = ArticleFactory(title="Old review", last_reviewed_on=datetime.date(2023, 5, 2))
+    other = ArticleFactory(title="Untouched", last_reviewed_on=datetime.date(2023, 5, 2))
+    today = timezone.localdate()
+    messages = messages_of(act(admin_client, "mark_reviewed", article))
+    assert f"Marked 1 article(s) as reviewed on {today:%-d %B %Y}." in messages
+    assert Article.objects.get(pk=article.pk).last_reviewed_on == today
+    assert Article.objects.get(pk=other.pk).last_reviewed_on == datetime.date(2023, 5, 2)
+    revision = latest_revision(article)
+    assert revision.get_comment() == f"Marked as medically reviewed on {today:%-d %B %Y}."
+    assert revision.user == admin_user
+    assert listed(admin_client, review="overdue") == ["Untouched"]
+    assert column(admin_client, "review_due")["Old review"] == f"{add_months(today, 12):%-d %b %Y}"
+
+
+def test_the_mark_reviewed_button_only_answers_post(admin_client, admin_user):
+    article = ArticleFactory(last_reviewed_on=datetime.date(2024, 6, 30))
+    url = reverse("admin:articles_article_reviewed", args=[article.pk])
+    refused = admin_client.get(url)
+    assert refused.status_code == 405 and refused["Allow"] == "POST"
+    assert Article.objects.get(pk=article.pk).last_reviewed_on == datetime.date(2024, 6, 30)
+    assert not Version.objects.get_for_object(article).exists()
+
+    response = admin_client.post(url)
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    today = timezone.localdate()
+    assert Article.objects.get(pk=article.pk).last_reviewed_on == today
+    revision = latest_revision(article)
+    assert revision.get_comment() == f"Marked as medically reviewed on {today:%-d %B %Y}."
+    assert revision.user == admin_user
+
+
+# The byline readers see
+
+
+def test_the_byline_names_the_writer_and_the_reviewer_and_links_their_pages(client):
+    writer = ContributorFactory(name="Sam Lee")
+    article = ArticleFactory(title="Zinc and colds", author=writer, last_reviewed_on=datetime.date(2026, 3, 9))
+    updated = timezone.localtime(Article.objects.get(pk=article.pk).updated_at)
+    byline = soup(client.get(article.get_absolute_url())).select_one(".byline")
+    people = " ".join(byline.select_one(".byline__people").get_text(" ", strip=True).split())
+    assert people == (f"Written by Sam Lee · Medically reviewed by Ana Ruiz, MD · "
+                      f"Updated {updated:%B} {updated.day}, {updated.year}")
+    assert "Last reviewed on March 9, 2026" in " ".join(byline.select_one(".byline__dates").get_text(" ").split())
+    links = {a.get_text(): a["href"] for a in byline.select(".byline__people a")}
+    assert links == {"Sam Lee": "/contributors/sam-lee/", "Ana Ruiz, MD": "/contributors/ana-ruiz/"}
+    for href in links.values():
+        page = client.get(href)
+        assert page.status_code == 200 and "Zinc and colds" in page.content.decode()
+
+
+def test_an_unreviewed_draft_has_no_reviewer_in_its_byline(admin_client):
+    article = ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None)
+    byline = soup(admin_client.get(article.get_absolute_url())).select_one(".byline")
+    assert "Medically reviewed by" not in byline.get_text()
+    assert "Last reviewed on" not in byline.get_text()
+    assert byline.select_one(".byline__people").get_text(" ", strip=True).startswith(
+        "Written by Citewell Editorial Team · Updated")
+
+
+# Content warnings on the change page
+
+
+def warnings_on(client, article):
+    response = client.get(change_url(article))
+    assert response.status_code == 200
+    return [li.get_text(" ", strip=True) for li in soup(response).select(".content-warnings li")]
+
+
+CLEAN_BODY = "## Evidence\n\nTrials are small.[^1]\n\n### In older adults\n\nFewer trials."
+
+
+@pytest.mark.parametrize("problem, expected", [
+    ("uncited reference",
+     "Reference 2 is never cited: cite with [^N] in the body or an FAQ, or remove."),
+    ("no meta description",
+     "The meta description is missing: search engines and shared links will show the quick summary, cut short."),
+    ("long meta description",
+     "The meta description has 200 characters; search engines cut it after 160."),
+    ("no reviewer",
+     "No medical reviewer is chosen: the article cannot be published until one has reviewed it."),
+    ("skipped heading level",
+     "The heading “Dosing” is level 4 (####) right after level 2: use ### so screen reader users can "
+     "follow the outline."),
+])
+def test_each_content_problem_alone_is_exactly_one_warning(admin_client, problem, expected):
+    fields = {"body": CLEAN_BODY, "meta_description": "What trials say."}
+    if problem == "no meta description":
+        fields["meta_description"] = ""
+    if problem == "long meta description":
+        fields["meta_description"] = "x" * 200
+    if problem == "no reviewer":
+        fields.update(medical_reviewer=None, status=Article.Status.DRAFT, published_at=None)
+    if problem == "skipped heading level":
+        fields["body"] = "## Evidence\n\nTrials are small.[^1]\n\n#### Dosing\n\nLow doses."
+    article = ArticleFactory(**fields)
+    ReferenceFactory(article=article, order=1)
+    if problem == "uncited reference":
+        ReferenceFactory(article=article, order=2)
+    assert warnings_on(admin_client, article) == [expected]
+
+
+def test_an_article_without_problems_has_no_warnings_box(admin_client):
+    article = ArticleFactory(body=CLEAN_BODY)
+    ReferenceFactory(article=article, order=1)
+    FAQFactory(article=article, order=1, answer="See the review.[^2]")
+    ReferenceFactory(article=article, order=2)  # cited by the FAQ only: that counts
+    page = soup(admin_client.get(change_url(article)))
+    assert page.select_one(".content-warnings") is None
+
+
+def test_the_seed_article_shows_none_of_the_warnings(admin_client, seed_article):
+    assert warnings_on(admin_client, seed_article) == []
+
+
+def test_all_problems_together_and_the_warnings_after_a_save(admin_client):
+    article = ArticleFactory(body="## Evidence\n\nTrials.[^1]\n\n#### Too deep\n\nText.", meta_description="",
+                             medical_reviewer=None, status=Article.Status.DRAFT, published_at=None)
+    for order in (1, 2):
+        ReferenceFactory(article=article, order=order)
+    article.refresh_from_db()
+    expected = [
+        "Reference 2 is never cited: cite with [^N] in the body or an FAQ, or remove.",
+        "The meta description is missing: search engines and shared links will show the quick summary, cut short.",
+        "No medical reviewer is chosen: the article cannot be published until one has reviewed it.",
+        "The heading “Too deep” is level 4 (####) right after level 2: use ### so screen reader users can "
+        "follow the outline.",
+    ]
+    assert warnings_on(admin_client, article) == expected
+    # A save goes through despite them, and says them again, article by article.
+    response = admin_client.post(change_url(article), {
+        **current_fields(article, title="Deep headings", published_at_0="", published_at_1=""),
+        **inline_data(existing_rows(article))}, follow=True)
+    assert Article.objects.get(pk=article.pk).title == "Deep headings"
+    messages = messages_of(response)
+    reported = [m for m in messages if m.startswith("“Deep headings”: ")]
+    assert reported == [f"“Deep headings”: {warning}" for warning in expected]
