@@ -1,6 +1,8 @@
-"""Revisions: every admin save recorded with its rows; compare, preview, restore, recover; no lost edits."""
+"""Revisions: every admin save recorded with its rows; compare, preview, restore, recover; no lost edits.
 
-import importlib
+The byline data migration is tested in test_revisions.py.
+"""
+
 import re
 
 import pytest
@@ -233,45 +235,6 @@ def test_a_row_change_alone_is_recorded_too(admin_client, seed_article):
     titles = {v._object_version.object.title for v in stored}
     assert "Magnesium builds bone" in titles
     assert KeyPoint.objects.filter(title="Magnesium builds bone").exists()
-
-
-# The data migration that turned text bylines into contributors
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("Ana Ruiz, MD", ("Ana Ruiz", "MD")),
-    ("Ana Ruiz, MD, MPH", ("Ana Ruiz", "MD, MPH")),
-    ("Lee Chan, PhD, RDN", ("Lee Chan", "PhD, RDN")),
-    ("Citewell Editorial Team", ("Citewell Editorial Team", "")),
-    ("Smith, Jones and Co", ("Smith, Jones and Co", "")),
-    ("Ruiz, Ana", ("Ruiz, Ana", "")),
-])
-def test_bylines_keep_their_words_when_split_into_name_and_credentials(text, expected):
-    migration = importlib.import_module("articles.migrations.0010_contributors_from_bylines")
-    assert migration.split_credentials(text) == expected
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_turns_text_bylines_into_contributors():
-    from django.core.management import call_command
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    call_command("migrate", "articles", "0009_contributors", verbosity=0)
-    old = MigrationExecutor(connection).loader.project_state([("articles", "0009_contributors")]).apps
-    OldArticle = old.get_model("articles", "Article")
-    for slug, author, reviewer in [("a", "Sam Lee", "Ana Ruiz, MD"), ("b", "Ana Ruiz, MD", ""),
-                                   ("c", "Citewell Editorial Team", "Citewell Editorial Team")]:
-        OldArticle.objects.create(title=slug, slug=slug, lead="l", summary="s", body="b", author=author,
-                                  medical_reviewer=reviewer, meta_description="")
-    call_command("migrate", verbosity=0)
-    articles = {a.slug: a for a in Article.objects.select_related("author", "medical_reviewer")}
-    assert articles["a"].author.display_name == "Sam Lee" and articles["a"].author.role == "writer"
-    assert articles["a"].medical_reviewer.display_name == "Ana Ruiz, MD"
-    assert articles["a"].medical_reviewer.role == "medical_reviewer"
-    assert articles["b"].author == articles["a"].medical_reviewer and articles["b"].medical_reviewer is None
-    team = articles["c"].author
-    assert team == articles["c"].medical_reviewer and team.kind == "organization" and team.slug == "citewell-editorial-team"
 
 
 def test_the_restore_form_links_to_the_revisions_preview(admin_client, edited):
