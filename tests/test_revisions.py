@@ -453,3 +453,26 @@ def test_the_migration_makes_a_reviewer_of_a_name_however_it_was_spaced():
         assert one.author == two.author and one.medical_reviewer.display_name == "Ana Ruiz, MD"
     finally:
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_text_bylines_into_contributors_and_teams_into_organizations():
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    call_command("migrate", "articles", "0009_contributors", verbosity=0)
+    old = MigrationExecutor(connection).loader.project_state([("articles", "0009_contributors")]).apps
+    OldArticle = old.get_model("articles", "Article")
+    for slug, author, reviewer in [("a", "Sam Lee", "Ana Ruiz, MD"), ("b", "Ana Ruiz, MD", ""),
+                                   ("c", "Citewell Editorial Team", "Citewell Editorial Team")]:
+        OldArticle.objects.create(title=slug, slug=slug, lead="l", summary="s", body="b", author=author,
+                                  medical_reviewer=reviewer, meta_description="")
+    call_command("migrate", verbosity=0)
+    articles = {a.slug: a for a in Article.objects.select_related("author", "medical_reviewer")}
+    assert articles["a"].author.display_name == "Sam Lee" and articles["a"].author.role == "writer"
+    assert articles["a"].medical_reviewer.display_name == "Ana Ruiz, MD"
+    assert articles["a"].medical_reviewer.role == "medical_reviewer"
+    assert articles["b"].author == articles["a"].medical_reviewer and articles["b"].medical_reviewer is None
+    team = articles["c"].author
+    assert team == articles["c"].medical_reviewer and team.kind == "organization" and team.slug == "citewell-editorial-team"
