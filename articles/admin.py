@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -190,13 +190,11 @@ class StateFilter(admin.SimpleListFilter):
         return [("draft", "Draft"), ("in_review", "In review"), ("scheduled", "Scheduled"), ("live", "Live")]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = Q(status=Article.Status.PUBLISHED)
         return {
             "draft": queryset.filter(status=Article.Status.DRAFT),
             "in_review": queryset.filter(status=Article.Status.IN_REVIEW),
-            "scheduled": queryset.filter(published, published_at__gt=now),
-            "live": queryset.filter(published, published_at__lte=now),
+            "scheduled": queryset.filter(status=Article.Status.PUBLISHED).exclude(published_q()),
+            "live": queryset.filter(published_q()),
         }.get(self.value(), queryset)
 
 

@@ -10,9 +10,10 @@ from django.core.validators import MinValueValidator, RegexValidator, URLValidat
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.query import ModelIterable
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
+
+from site_config.jinja2 import url  # reverse(), remembered
 
 from . import content_version, markdown
 
@@ -33,16 +34,6 @@ META_DESCRIPTION_LIMIT = 160
 DERIVED_FIELDS = ("body_html", "toc", "citations", "body_text", "search_text", "word_count", "reading_minutes")
 # What lists never need: the Markdown and what is derived from it.
 HEAVY_FIELDS = ("body", "body_html", "toc", "citations", "body_text", "search_text")
-
-
-@lru_cache(maxsize=8192)
-def _slug_path(prefix, name, slug):
-    return reverse(name, kwargs={"slug": slug})
-
-
-def slug_path(name, slug):
-    """reverse() of a page addressed by a slug, remembered: a page links to the same few many times."""
-    return _slug_path(get_script_prefix(), name, slug)
 
 
 def add_months(day, months):
@@ -189,7 +180,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_path("articles:topic", self.slug)
+        return url("articles:topic", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -258,7 +249,7 @@ class Contributor(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
     def get_absolute_url(self):
-        return slug_path("articles:contributor", self.slug)
+        return url("articles:contributor", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -403,7 +394,7 @@ class Article(models.Model):
         return type(self).objects.filter(pk=self.pk).values("slug", "status", "lock_version").first()
 
     def get_absolute_url(self):
-        return slug_path("articles:detail", self.slug)
+        return url("articles:detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)

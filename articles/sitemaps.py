@@ -47,11 +47,13 @@ class ContributorSitemap(SiteSitemap):
     priority = 0.4
 
     def items(self):
-        return Contributor.objects.public().order_by("name")
+        return Contributor.objects.annotate(
+            written=Max("articles_written__updated_at", filter=published_q("articles_written__")),
+            reviewed=Max("articles_reviewed__updated_at", filter=published_q("articles_reviewed__")),
+        ).filter(Q(written__isnull=False) | Q(reviewed__isnull=False)).order_by("name")
 
     def lastmod(self, contributor):
-        articles = Article.objects.published().filter(Q(author=contributor) | Q(medical_reviewer=contributor))
-        return articles.aggregate(latest=Max("updated_at"))["latest"]
+        return max(date for date in (contributor.written, contributor.reviewed) if date is not None)
 
 
 class ArticleSitemap(SiteSitemap):

@@ -17,13 +17,16 @@ from django.utils import timezone
 from jinja2 import Environment
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=8192)
 def _reverse(prefix, name, args, kwargs):
     return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
 
 
 def url(name, *args, **kwargs):
-    """reverse(), remembered: a page names the same few addresses on every render."""
+    """reverse(), remembered: a page names the same few addresses on every render.
+
+    The templates' url() and the models' get_absolute_url() both use it.
+    """
     return _reverse(get_script_prefix(), name, args, tuple(sorted(kwargs.items())))
 
 
