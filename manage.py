@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Django's command-line utility; uses the development settings unless told otherwise."""
+
 import os
 import sys
 

@@ -18,8 +18,18 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import editorial, markdown, revisions
-from .models import (FAQ, HEAVY_FIELDS, Article, Contributor, FoodSource, KeyPoint, Reference, SupplementForm, Topic,
-                     published_q)
+from .models import (
+    FAQ,
+    HEAVY_FIELDS,
+    Article,
+    Contributor,
+    FoodSource,
+    KeyPoint,
+    Reference,
+    SupplementForm,
+    Topic,
+    published_q,
+)
 from .views import article_context
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
@@ -94,8 +104,12 @@ class ArticleAdminForm(forms.ModelForm):
         """
         stored = self.stored_lock_version
         if stored is None:
-            stored = (Article.objects.select_for_update().filter(pk=self.instance.pk)
-                      .values_list("lock_version", flat=True).first())
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("lock_version", flat=True)
+                .first()
+            )
         if stored is None or stored == opened_at:
             return
         latest = revisions.versions_of(self.instance.pk).first()
@@ -107,13 +121,18 @@ class ArticleAdminForm(forms.ModelForm):
             who = who[:1].upper() + who[1:]
             when = f" at {timezone.localtime(latest.revision.date_created):%H:%M on %-d %B %Y}"
         history = reverse("admin:articles_article_history", args=[self.instance.pk])
-        raise forms.ValidationError(format_html(
-            "{} saved this article{} after you opened it, so your changes were not saved. "
-            "Nothing is lost: your edits are still in this form, and theirs are in the "
-            '<a href="{}">history</a>. Copy what you need, reload the page to get their version, '
-            "and make your changes again.",
-            who, when, history,
-        ), code="stale")
+        raise forms.ValidationError(
+            format_html(
+                "{} saved this article{} after you opened it, so your changes were not saved. "
+                "Nothing is lost: your edits are still in this form, and theirs are in the "
+                '<a href="{}">history</a>. Copy what you need, reload the page to get their version, '
+                "and make your changes again.",
+                who,
+                when,
+                history,
+            ),
+            code="stale",
+        )
 
 
 class FAQForm(forms.ModelForm):
@@ -231,7 +250,12 @@ class ArticleAdmin(VersionAdmin):
     inlines = [KeyPointInline, SupplementFormInline, FoodSourceInline, FAQInline, ReferenceInline]
     prepopulated_fields = {"slug": ["title"]}
     list_display = [
-        "title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due",
+        "title",
+        "state",
+        "published_at",
+        "medical_reviewer",
+        "last_reviewed_on",
+        "review_due",
     ]
     list_filter = [StateFilter, ReviewFilter, "topics", "author", "medical_reviewer"]
     list_select_related = ["medical_reviewer"]
@@ -245,18 +269,24 @@ class ArticleAdmin(VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "topics", "base_version"]}),
-        ("Byline and publishing", {
-            "fields": ["author", "medical_reviewer", "last_reviewed_on", "status", "published_at", "state"],
-            "description": "Draft, then in review, then published. A published article is public once its "
-                           "publish time has come; until then it is scheduled. Publishing needs a medical "
-                           "reviewer and a review date.",
-        }),
+        (
+            "Byline and publishing",
+            {
+                "fields": ["author", "medical_reviewer", "last_reviewed_on", "status", "published_at", "state"],
+                "description": "Draft, then in review, then published. A published article is public once its "
+                "publish time has come; until then it is scheduled. Publishing needs a medical "
+                "reviewer and a review date.",
+            },
+        ),
         ("Opening", {"fields": ["lead", "summary"]}),
         ("Body", {"fields": ["body", "reading_time"]}),
-        ("Food amounts", {
-            "fields": ["nutrient_name", "daily_value_mg"],
-            "description": "Used by the food sources table: each food's % daily value is computed from these.",
-        }),
+        (
+            "Food amounts",
+            {
+                "fields": ["nutrient_name", "daily_value_mg"],
+                "description": "Used by the food sources table: each food's % daily value is computed from these.",
+            },
+        ),
         ("Disclaimer", {"fields": ["disclaimer"]}),
         ("Search and sharing", {"fields": ["meta_description"]}),
         ("Record", {"fields": ["created_at", "updated_at", "old_addresses"], "classes": ["collapse"]}),
@@ -279,8 +309,11 @@ class ArticleAdmin(VersionAdmin):
         view = self.admin_site.admin_view
         return [
             path("<path:object_id>/history/compare/", view(self.compare_view), name="articles_article_compare"),
-            path("<path:object_id>/history/<int:version_id>/preview/", view(self.revision_preview_view),
-                 name="articles_article_revision_preview"),
+            path(
+                "<path:object_id>/history/<int:version_id>/preview/",
+                view(self.revision_preview_view),
+                name="articles_article_revision_preview",
+            ),
             path("<path:object_id>/reviewed/", view(self.mark_reviewed_view), name="articles_article_reviewed"),
         ] + super().get_urls()
 
@@ -289,8 +322,10 @@ class ArticleAdmin(VersionAdmin):
         if obj.pk is None:
             return "Not saved yet."
         if obj.is_scheduled:
-            return format_html('<span class="state state--scheduled">Scheduled for {}</span>',
-                               f"{timezone.localtime(obj.published_at):%-d %b %Y, %H:%M}")
+            return format_html(
+                '<span class="state state--scheduled">Scheduled for {}</span>',
+                f"{timezone.localtime(obj.published_at):%-d %b %Y, %H:%M}",
+            )
         label = "Live" if obj.is_published else obj.get_status_display()
         return format_html('<span class="state state--{}">{}</span>', label.lower().replace(" ", "-"), label)
 
@@ -343,10 +378,15 @@ class ArticleAdmin(VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         with transaction.atomic():
             request.stored_lock_version = self.lock_and_read_save_count(object_id)
-            return super().revision_view(request, object_id, version_id, {
-                **(extra_context or {}),
-                "preview_url": reverse("admin:articles_article_revision_preview", args=[object_id, version_id]),
-            })
+            return super().revision_view(
+                request,
+                object_id,
+                version_id,
+                {
+                    **(extra_context or {}),
+                    "preview_url": reverse("admin:articles_article_revision_preview", args=[object_id, version_id]),
+                },
+            )
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)
@@ -357,16 +397,21 @@ class ArticleAdmin(VersionAdmin):
             return super().recover_view(request, version_id, extra_context)
 
     def lock_and_read_save_count(self, object_id):
-        return (Article.objects.select_for_update().filter(pk=object_id)
-                .values_list("lock_version", flat=True).first())
+        return Article.objects.select_for_update().filter(pk=object_id).values_list("lock_version", flat=True).first()
 
     # History: compare two revisions, or read one as the public page.
 
     def history_view(self, request, object_id, extra_context=None):
         versions = list(revisions.versions_of(object_id)) if str(object_id).isdigit() else []
-        return super().history_view(request, object_id, {
-            **(extra_context or {}), "versions": versions, "has_change_permission": self.has_change_permission(request),
-        })
+        return super().history_view(
+            request,
+            object_id,
+            {
+                **(extra_context or {}),
+                "versions": versions,
+                "has_change_permission": self.has_change_permission(request),
+            },
+        )
 
     def compare_view(self, request, object_id):
         article = self.get_object(request, object_id)
@@ -384,8 +429,10 @@ class ArticleAdmin(VersionAdmin):
             "opts": self.model._meta,
             "original": article,
             "title": f"Compare revisions of “{article}”",
-            "old": old, "new": new,
-            "old_by": revisions.saved_by(old), "new_by": revisions.saved_by(new),
+            "old": old,
+            "new": new,
+            "old_by": revisions.saved_by(old),
+            "new_by": revisions.saved_by(new),
             "sections": revisions.compare(old, new),
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
@@ -403,12 +450,15 @@ class ArticleAdmin(VersionAdmin):
             "deleted": not Article.objects.filter(pk=object_id).exists(),
         }
         if context["revision"]["deleted"]:
-            context["revision"].update(history_url=reverse("admin:articles_article_recoverlist"),
-                                       restore_url=reverse("admin:articles_article_recover", args=[version_id]))
+            context["revision"].update(
+                history_url=reverse("admin:articles_article_recoverlist"),
+                restore_url=reverse("admin:articles_article_recover", args=[version_id]),
+            )
         else:
             context["revision"].update(
                 history_url=reverse("admin:articles_article_history", args=[object_id]),
-                restore_url=reverse("admin:articles_article_revision", args=[object_id, version_id]))
+                restore_url=reverse("admin:articles_article_revision", args=[object_id, version_id]),
+            )
         response = render(request, "articles/article_detail.html", context, using="jinja2")
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex"
@@ -443,6 +493,7 @@ class ArticleAdmin(VersionAdmin):
             if article.status != Article.Status.DRAFT:
                 return f"it is {article.get_status_display().lower()}, not a draft."
             article.status = Article.Status.IN_REVIEW
+
         done = self.run_action(request, queryset, "Submitted for review.", change)
         if done:
             self.message_user(request, f"Submitted {len(done)} article(s) for review.", messages.SUCCESS)
@@ -458,18 +509,24 @@ class ArticleAdmin(VersionAdmin):
                 article.clean()
             except ValidationError as error:
                 return " ".join(error.messages)
+
         done = self.run_action(request, queryset, "Published.", change)
         scheduled = [a for a in done if a.is_scheduled]
         if len(done) > len(scheduled):
             self.message_user(request, f"Published {len(done) - len(scheduled)} article(s).", messages.SUCCESS)
         for article in scheduled:
-            self.message_user(request, f"“{article}” is scheduled: readers see it from "
-                              f"{timezone.localtime(article.published_at):%-d %B %Y, %H:%M}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"“{article}” is scheduled: readers see it from "
+                f"{timezone.localtime(article.published_at):%-d %B %Y, %H:%M}.",
+                messages.SUCCESS,
+            )
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
         def change(article):
             article.status = Article.Status.DRAFT
+
         done = self.run_action(request, queryset, "Unpublished.", change)
         self.message_user(request, f"Unpublished {len(done)} article(s).", messages.SUCCESS)
 
@@ -481,10 +538,12 @@ class ArticleAdmin(VersionAdmin):
             if article.medical_reviewer_id is None:
                 return "choose its medical reviewer first."
             article.last_reviewed_on = today
+
         done = self.run_action(request, queryset, f"Marked as medically reviewed on {today:%-d %B %Y}.", change)
         if done:
-            self.message_user(request, f"Marked {len(done)} article(s) as reviewed on {today:%-d %B %Y}.",
-                              messages.SUCCESS)
+            self.message_user(
+                request, f"Marked {len(done)} article(s) as reviewed on {today:%-d %B %Y}.", messages.SUCCESS
+            )
 
     def mark_reviewed_view(self, request, object_id):
         article = self.get_object(request, object_id)
@@ -533,9 +592,13 @@ class ContributorAdmin(VersionAdmin):
     fields = ["name", "credentials", "slug", "role", "kind", "bio", "profile_url"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            written_count=Count("articles_written", distinct=True),
-            reviewed_count=Count("articles_reviewed", distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                written_count=Count("articles_written", distinct=True),
+                reviewed_count=Count("articles_reviewed", distinct=True),
+            )
         )
 
     @admin.display(description="Articles written", ordering="written_count")

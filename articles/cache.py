@@ -134,7 +134,9 @@ class TolerantCache:
         self.paused_until = time.monotonic() + RETRY_AFTER_FAILURE
         logger.warning(
             "Page cache unavailable (%s: %s); serving pages from the database for %.0f s.",
-            type(error).__name__, error, RETRY_AFTER_FAILURE,
+            type(error).__name__,
+            error,
+            RETRY_AFTER_FAILURE,
         )
 
 

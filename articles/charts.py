@@ -65,8 +65,16 @@ def food_chart(foods):
     bars = []
     y = TOP
     for food in foods:
-        bars.append(Bar(food.name, food.serving, food.amount_mg, food.percent_daily_value,
-                        float(food.amount_mg / top * PLOT_WIDTH), y))
+        bars.append(
+            Bar(
+                food.name,
+                food.serving,
+                food.amount_mg,
+                food.percent_daily_value,
+                float(food.amount_mg / top * PLOT_WIDTH),
+                y,
+            )
+        )
         y += LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
     count = int(top / step)
     ticks = []

@@ -26,10 +26,7 @@ from django.utils.dateparse import parse_datetime
 TABLE = "articles_contentversion"
 FUNCTION = "articles_bump_content_version"
 
-NEXT_PUBLISH_SQL = (
-    "SELECT MIN(published_at) FROM articles_article "
-    "WHERE status = 'published' AND published_at > {now}"
-)
+NEXT_PUBLISH_SQL = "SELECT MIN(published_at) FROM articles_article WHERE status = 'published' AND published_at > {now}"
 
 
 class Version:
@@ -176,9 +173,7 @@ def current():
     with connection.cursor() as cursor:
         for _ in range(3):
             moment = _param(timezone.now())
-            cursor.execute(
-                f"SELECT value, changed_at, next_publish_at <= %s FROM {TABLE} WHERE id = 1", [moment]
-            )
+            cursor.execute(f"SELECT value, changed_at, next_publish_at <= %s FROM {TABLE} WHERE id = 1", [moment])
             row = cursor.fetchone()
             if row is None:
                 _ensure_row(cursor)

@@ -25,9 +25,21 @@ from markdown.treeprocessors import Treeprocessor
 BLOCKS = ("food-sources", "supplement-forms")
 BLOCK_LABELS = {"food-sources": "food sources table", "supplement-forms": "supplement forms table"}
 # Ids the article page gives its own sections; body headings never take them.
-PAGE_IDS = ("content", "summary", "key-points", "contents", "article", "article-body", "faq",
-            "references", "disclaimer", "food-sources", "supplement-forms", "site-header",
-            "site-footer")
+PAGE_IDS = (
+    "content",
+    "summary",
+    "key-points",
+    "contents",
+    "article",
+    "article-body",
+    "faq",
+    "references",
+    "disclaimer",
+    "food-sources",
+    "supplement-forms",
+    "site-header",
+    "site-footer",
+)
 RESERVED_IDS = frozenset(PAGE_IDS) | {f"{name}-title" for name in PAGE_IDS}
 NUMBERED_ID_RE = re.compile(r"^(?:ref|cite|faq|card)-\d+(?:-\d+)?$")
 
@@ -51,10 +63,48 @@ CITE_ID_RE = re.compile(r"^cite-\d+(?:-\d+)?$")
 SLUG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 SAFE_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "b", "i",
-    "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead",
-    "tbody", "tfoot", "tr", "th", "td", "caption", "sup", "sub", "abbr", "del", "ins",
-    "img", "figure", "figcaption", "mark", "small", "kbd", "s",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "sup",
+    "sub",
+    "abbr",
+    "del",
+    "ins",
+    "img",
+    "figure",
+    "figcaption",
+    "mark",
+    "small",
+    "kbd",
+    "s",
 }
 SAFE_ATTRIBUTES = {
     "a": {"href", "title", "id"},
@@ -93,8 +143,19 @@ def sanitize(raw_html):
     cleaned = nh3.clean(
         raw_html,
         tags=SAFE_TAGS,
-        clean_content_tags={"script", "style", "svg", "math", "template", "iframe",
-                            "object", "embed", "noscript", "textarea", "select"},
+        clean_content_tags={
+            "script",
+            "style",
+            "svg",
+            "math",
+            "template",
+            "iframe",
+            "object",
+            "embed",
+            "noscript",
+            "textarea",
+            "select",
+        },
         attributes=SAFE_ATTRIBUTES,
         allowed_classes={"sup": {"citation"}},
         attribute_filter=_attribute_filter,
@@ -255,8 +316,7 @@ def row_text(rows):
     for point in rows.get("key_points", ()):
         yield from (point.title, point.text)
     for form in rows.get("supplement_forms", ()):
-        yield from (form.name, form.get_bioavailability_display(), form.common_use,
-                    form.efficacy, form.notes)
+        yield from (form.name, form.get_bioavailability_display(), form.common_use, form.efficacy, form.notes)
     for food in rows.get("food_sources", ()):
         yield from (food.name, food.serving)
     for faq in rows.get("faqs", ()):
@@ -301,10 +361,7 @@ def check(text, reference_numbers, blocks_allowed=True):
     if unknown:
         listed = ", ".join(f"[^{n}]" for n in unknown)
         have = ", ".join(str(n) for n in sorted(reference_numbers)) or "none yet"
-        errors.append(
-            f"{listed} cites a reference this article does not have "
-            f"(reference numbers: {have})."
-        )
+        errors.append(f"{listed} cites a reference this article does not have (reference numbers: {have}).")
     markers = BLOCK_LINE_RE.findall(text or "")
     for name in sorted(set(markers)):
         if not blocks_allowed:

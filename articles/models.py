@@ -25,9 +25,7 @@ validate_doi = RegexValidator(
     "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/).",
 )
 validate_pmid = RegexValidator(PMID_RE, "A PubMed ID is a number such as 23912329.")
-validate_web_url = URLValidator(
-    schemes=["http", "https"], message="Enter a full http:// or https:// address."
-)
+validate_web_url = URLValidator(schemes=["http", "https"], message="Enter a full http:// or https:// address.")
 
 
 META_DESCRIPTION_LIMIT = 160
@@ -134,17 +132,25 @@ def attach_rows(articles, using):
             set_prefetched(by_pk[pk], name, rows)
     grouped = {pk: [] for pk in by_pk}
     links = quote(Article.topics.through._meta.db_table)
-    tail = (f"FROM {quote(Topic._meta.db_table)} JOIN {links} l ON l.topic_id = {quote(Topic._meta.db_table)}.id "
-            f"WHERE l.article_id IN ({placeholders}) ORDER BY {quote(Topic._meta.db_table)}.name")
+    tail = (
+        f"FROM {quote(Topic._meta.db_table)} JOIN {links} l ON l.topic_id = {quote(Topic._meta.db_table)}.id "
+        f"WHERE l.article_id IN ({placeholders}) ORDER BY {quote(Topic._meta.db_table)}.name"
+    )
     for topic, (article_id,) in read_rows(Topic, using, tail, list(by_pk), extra=", l.article_id"):
         grouped[article_id].append(topic)
     for pk, rows in grouped.items():
         set_prefetched(by_pk[pk], "topics", rows)
     people = {article.author_id for article in articles} | {article.medical_reviewer_id for article in articles}
     people.discard(None)
-    found = {person.pk: person for person, _ in read_rows(
-        Contributor, using, f"FROM {quote(Contributor._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(people))})",
-        list(people))}
+    found = {
+        person.pk: person
+        for person, _ in read_rows(
+            Contributor,
+            using,
+            f"FROM {quote(Contributor._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(people))})",
+            list(people),
+        )
+    }
     for article in articles:
         article._state.fields_cache["author"] = found.get(article.author_id)
         if article.medical_reviewer_id is not None:
@@ -215,11 +221,14 @@ class Contributor(models.Model):
         max_length=120, unique=True, help_text="The address: /contributors/this-slug/. Letters, numbers and hyphens."
     )
     credentials = models.CharField(
-        max_length=60, blank=True,
+        max_length=60,
+        blank=True,
         help_text="Letters shown after the name, such as MD, RD or PhD, separated by commas.",
     )
     role = models.CharField(
-        max_length=20, choices=Role.choices, default=Role.WRITER,
+        max_length=20,
+        choices=Role.choices,
+        default=Role.WRITER,
         help_text="Only medical reviewers can be chosen to review an article.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
@@ -227,7 +236,9 @@ class Contributor(models.Model):
         "short bio", blank=True, help_text="Two or three sentences on their training and work. Plain text."
     )
     profile_url = models.URLField(
-        "profile URL", blank=True, max_length=300,
+        "profile URL",
+        blank=True,
+        max_length=300,
         help_text="An official profile elsewhere, such as a hospital, university or registry page.",
     )
 
@@ -271,52 +282,68 @@ class Article(models.Model):
         max_length=200, unique=True, help_text="The address: /articles/this-slug/. Letters, numbers and hyphens."
     )
     subtitle = models.CharField(max_length=250, blank=True)
-    lead = models.TextField(
-        help_text="The opening paragraph, shown under the byline. Plain text."
-    )
-    summary = models.TextField(
-        "quick summary", help_text="Two or three sentences shown as the Quick Summary."
-    )
+    lead = models.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")
+    summary = models.TextField("quick summary", help_text="Two or three sentences shown as the Quick Summary.")
     body = MarkdownxField(help_text=markdown.BODY_HELP)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        "published", null=True, blank=True,
+        "published",
+        null=True,
+        blank=True,
         help_text="Readers see a published article from this moment on.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
     last_reviewed_on = models.DateField(
-        "last reviewed", null=True, blank=True,
+        "last reviewed",
+        null=True,
+        blank=True,
         help_text="The date of the last medical review; a new review falls due after the review interval.",
     )
     author = models.ForeignKey(
-        Contributor, on_delete=models.PROTECT, related_name="articles_written", verbose_name="written by",
+        Contributor,
+        on_delete=models.PROTECT,
+        related_name="articles_written",
+        verbose_name="written by",
     )
     medical_reviewer = models.ForeignKey(
-        Contributor, on_delete=models.PROTECT, related_name="articles_reviewed", null=True, blank=True,
+        Contributor,
+        on_delete=models.PROTECT,
+        related_name="articles_reviewed",
+        null=True,
+        blank=True,
         limit_choices_to={"role": Contributor.Role.MEDICAL_REVIEWER},
         help_text="Required to publish.",
     )
     meta_description = models.CharField(
-        max_length=320, blank=True,
+        max_length=320,
+        blank=True,
         help_text=f"Shown by search engines and when the page is shared; at most {META_DESCRIPTION_LIMIT} "
-                  "characters, or search engines cut it. Blank uses the quick summary.",
+        "characters, or search engines cut it. Blank uses the quick summary.",
     )
     nutrient_name = models.CharField(
-        max_length=60, blank=True,
+        max_length=60,
+        blank=True,
         help_text="The nutrient the food sources are measured in, e.g. Magnesium.",
     )
     daily_value_mg = models.DecimalField(
-        "daily value (mg)", max_digits=8, decimal_places=1, null=True, blank=True,
+        "daily value (mg)",
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.1"))],
         help_text="The adult Daily Value; each food's percentage is computed from it.",
     )
     disclaimer = models.TextField(
-        "disclaimer override", blank=True,
+        "disclaimer override",
+        blank=True,
         help_text="Leave blank to show the site's standard medical disclaimer.",
     )
     topics = models.ManyToManyField(
-        Topic, related_name="articles", blank=True,
+        Topic,
+        related_name="articles",
+        blank=True,
         help_text="The first topic, alphabetically, leads the breadcrumb trail.",
     )
 
@@ -366,7 +393,9 @@ class Article(models.Model):
             if self.medical_reviewer_id is None:
                 errors["medical_reviewer"] = "Choose the medical reviewer: an article is published only once reviewed."
             if self.last_reviewed_on is None:
-                errors["last_reviewed_on"] = "Enter the date of the medical review: an article is published only once reviewed."
+                errors["last_reviewed_on"] = (
+                    "Enter the date of the medical review: an article is published only once reviewed."
+                )
         if self.last_reviewed_on and self.last_reviewed_on > timezone.localdate():
             errors["last_reviewed_on"] = "The review date cannot be in the future."
         if errors:
@@ -421,7 +450,7 @@ class Article(models.Model):
         text = self.meta_description.strip() or " ".join(self.summary.split())
         if len(text) <= META_DESCRIPTION_LIMIT:
             return text
-        return text[:META_DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+        return text[: META_DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
     @property
     def review_due_on(self):
@@ -458,7 +487,6 @@ class Article(models.Model):
     def refresh_derived(self):
         for field, value in markdown.derive_article(self).items():
             setattr(self, field, value)
-
 
 
 class ChildQuerySet(models.QuerySet):
@@ -516,9 +544,7 @@ class SupplementForm(ArticleChild):
         GOOD = 3, "Good"
         HIGH = 4, "High"
 
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="supplement_forms"
-    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="supplement_forms")
     name = models.CharField(max_length=120)
     bioavailability = models.PositiveSmallIntegerField(choices=Bioavailability.choices)
     common_use = models.CharField(max_length=200)
@@ -531,7 +557,7 @@ class SupplementForm(ArticleChild):
             models.CheckConstraint(
                 condition=Q(bioavailability__gte=1, bioavailability__lte=4),
                 name="supplementform_bioavailability_valid",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -548,20 +574,21 @@ class FoodSource(ArticleChild):
     category = models.CharField(max_length=80, blank=True)
     serving = models.CharField(max_length=60, help_text="For example: 1 oz, 1/2 cup, 1 slice.")
     amount_mg = models.DecimalField(
-        "amount (mg)", max_digits=8, decimal_places=1,
+        "amount (mg)",
+        max_digits=8,
+        decimal_places=1,
         validators=[MinValueValidator(Decimal("0"))],
     )
     source = models.CharField(
-        max_length=120, blank=True,
+        max_length=120,
+        blank=True,
         help_text="Where the amount comes from, e.g. NIH ODS or USDA FoodData Central.",
     )
 
     class Meta(ArticleChild.Meta):
         constraints = [
             unique_order("foodsource"),
-            models.CheckConstraint(
-                condition=Q(amount_mg__gte=0), name="foodsource_amount_not_negative"
-            )
+            models.CheckConstraint(condition=Q(amount_mg__gte=0), name="foodsource_amount_not_negative"),
         ]
 
     def __str__(self):
@@ -596,7 +623,9 @@ class Reference(ArticleChild):
     authors = models.CharField(max_length=300, blank=True)
     title = models.CharField(max_length=300)
     publisher = models.CharField(
-        "journal or publisher", max_length=200, blank=True,
+        "journal or publisher",
+        max_length=200,
+        blank=True,
         help_text="With volume and pages where there are some, e.g. Nutrients 5(8):3022-3033.",
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -26,8 +26,20 @@ from . import markdown, revisions
 from .models import CHILDREN, Article, Contributor, SupplementForm, Topic
 
 ARTICLE_FIELDS = [
-    "title", "subtitle", "slug", "status", "published_at", "created_at", "updated_at", "last_reviewed_on",
-    "lead", "summary", "meta_description", "nutrient_name", "daily_value_mg", "disclaimer",
+    "title",
+    "subtitle",
+    "slug",
+    "status",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "last_reviewed_on",
+    "lead",
+    "summary",
+    "meta_description",
+    "nutrient_name",
+    "daily_value_mg",
+    "disclaimer",
 ]
 REQUIRED = ["slug", "author"]  # needed to find the article; the model's validation covers the rest
 CONTRIBUTOR_FIELDS = ["slug", "name", "credentials", "role", "kind", "bio", "profile_url"]
@@ -115,7 +127,9 @@ class Source:
 
     def problem(self, path, message):
         where = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in path).replace(".[", "[")
-        return f"{self.name}:{self.line(*path)}: {where}: {message}" if where else f"{self.name}:{self.line()}: {message}"
+        return (
+            f"{self.name}:{self.line(*path)}: {where}: {message}" if where else f"{self.name}:{self.line()}: {message}"
+        )
 
 
 def _mark_lines(node, path, lines, offset, problems, name):
@@ -138,12 +152,14 @@ def parse(text, name):
     """Split and parse the file; raises ImportFailed on anything but a YAML mapping and a body."""
     text = text.replace("\r\n", "\n")
     if not text.startswith("---\n"):
-        raise ImportFailed([f"{name}:1: the file must start with a line of three dashes (---) opening the front matter."])
+        raise ImportFailed(
+            [f"{name}:1: the file must start with a line of three dashes (---) opening the front matter."]
+        )
     closing = text.find("\n---\n", 3)
     if closing == -1:
         raise ImportFailed([f"{name}: no closing --- line ends the front matter."])
-    front = text[4:closing + 1]
-    body = text[closing + 5:]
+    front = text[4 : closing + 1]
+    body = text[closing + 5 :]
     body = body[:-1] if body.endswith("\n") else body
     body_line = front.count("\n") + 3
     try:
@@ -215,8 +231,11 @@ def _apply(source):
             row = model(article=article)
             for field, value in item.items():
                 if field not in ROW_FIELDS[name]:
-                    problems.append(source.problem((name, index, field),
-                                                   f"is not a field of {name} ({', '.join(ROW_FIELDS[name])})."))
+                    problems.append(
+                        source.problem(
+                            (name, index, field), f"is not a field of {name} ({', '.join(ROW_FIELDS[name])})."
+                        )
+                    )
                     continue
                 _set(source, row, field, value, (name, index, field), problems)
             _validate(source, row, (name, index), problems, exclude=["article"])
@@ -314,7 +333,9 @@ def _contributor(source, role, problems):
     person = Contributor()
     for field, value in item.items():
         if field not in CONTRIBUTOR_FIELDS:
-            problems.append(source.problem((role, field), f"is not a contributor field ({', '.join(CONTRIBUTOR_FIELDS)})."))
+            problems.append(
+                source.problem((role, field), f"is not a contributor field ({', '.join(CONTRIBUTOR_FIELDS)}).")
+            )
             continue
         _set(source, person, field, value, (role, field), problems)
     before = len(problems)
@@ -332,7 +353,9 @@ def _topic(source, index, item, problems):
     topic = Topic()
     for field, value in item.items():
         if field not in TOPIC_FIELDS:
-            problems.append(source.problem(("topics", index, field), f"is not a topic field ({', '.join(TOPIC_FIELDS)})."))
+            problems.append(
+                source.problem(("topics", index, field), f"is not a topic field ({', '.join(TOPIC_FIELDS)}).")
+            )
             continue
         _set(source, topic, field, value, ("topics", index, field), problems)
     before = len(problems)

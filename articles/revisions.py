@@ -21,16 +21,33 @@ from .models import CHILDREN, Article, Contributor, Topic, set_prefetched
 
 ROW_MODELS = {model: name for name, model in CHILDREN}
 ARTICLE_FIELDS = [
-    "title", "subtitle", "slug", "status", "published_at", "author", "medical_reviewer", "last_reviewed_on",
-    "topics", "lead", "summary", "body", "nutrient_name", "daily_value_mg", "disclaimer", "meta_description",
+    "title",
+    "subtitle",
+    "slug",
+    "status",
+    "published_at",
+    "author",
+    "medical_reviewer",
+    "last_reviewed_on",
+    "topics",
+    "lead",
+    "summary",
+    "body",
+    "nutrient_name",
+    "daily_value_mg",
+    "disclaimer",
+    "meta_description",
 ]
 TOKEN_RE = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")  # words carry their trailing space
 
 
 def versions_of(article_pk):
     """The article's revisions, newest first, with who saved them."""
-    return (Version.objects.get_for_object_reference(Article, article_pk)
-            .select_related("revision", "revision__user").order_by("-revision__date_created", "-pk"))
+    return (
+        Version.objects.get_for_object_reference(Article, article_pk)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
 
 
 def ensure_baseline(article_pk, comment="As it stood before revisions were recorded."):
@@ -137,8 +154,7 @@ def field_changes(before, after, names):
 
 
 def row_fields(model):
-    return [f.name for f in model._meta.concrete_fields
-            if f.editable and f.name not in ("id", "article")]
+    return [f.name for f in model._meta.concrete_fields if f.editable and f.name not in ("id", "article")]
 
 
 def compare(old_version, new_version):

@@ -84,9 +84,11 @@ def search(query, offset, limit):
                 "ORDER BY rank DESC, a.published_at DESC, a.id DESC LIMIT %s"
             )
             if phrase:
-                candidates = (f"SELECT c.* FROM ({candidates}) c, websearch_to_tsquery('english', %s) p "
-                              "WHERE c.search_vector @@ p ORDER BY c.rank DESC, c.published_at DESC, c.id DESC "
-                              "LIMIT %s")
+                candidates = (
+                    f"SELECT c.* FROM ({candidates}) c, websearch_to_tsquery('english', %s) p "
+                    "WHERE c.search_vector @@ p ORDER BY c.rank DESC, c.published_at DESC, c.id DESC "
+                    "LIMIT %s"
+                )
                 params = [words, now, PHRASE_POOL, query, limit]
             else:
                 params = [words, now, limit]
@@ -95,7 +97,7 @@ def search(query, offset, limit):
                 cursor.execute(
                     "SELECT a.id, ts_headline('english', coalesce(a.summary, '') || ' ' || "
                     f"left(a.body_text, {HEADLINE_TEXT}), q, 'StartSel={START}, StopSel={STOP}, "
-                    "MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"') "
+                    'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "\') '
                     f"FROM ({candidates} OFFSET %s) c JOIN articles_article a ON a.id = c.id, "
                     "websearch_to_tsquery('english', %s) q "
                     "ORDER BY c.rank DESC, c.published_at DESC, c.id DESC",

@@ -34,9 +34,11 @@ class TopicSitemap(SiteSitemap):
     priority = 0.6
 
     def items(self):
-        return Topic.objects.annotate(
-            latest=Max("articles__updated_at", filter=published_q("articles__"))
-        ).filter(latest__isnull=False).order_by("name")
+        return (
+            Topic.objects.annotate(latest=Max("articles__updated_at", filter=published_q("articles__")))
+            .filter(latest__isnull=False)
+            .order_by("name")
+        )
 
     def lastmod(self, topic):
         return topic.latest
@@ -47,10 +49,14 @@ class ContributorSitemap(SiteSitemap):
     priority = 0.4
 
     def items(self):
-        return Contributor.objects.annotate(
-            written=Max("articles_written__updated_at", filter=published_q("articles_written__")),
-            reviewed=Max("articles_reviewed__updated_at", filter=published_q("articles_reviewed__")),
-        ).filter(Q(written__isnull=False) | Q(reviewed__isnull=False)).order_by("name")
+        return (
+            Contributor.objects.annotate(
+                written=Max("articles_written__updated_at", filter=published_q("articles_written__")),
+                reviewed=Max("articles_reviewed__updated_at", filter=published_q("articles_reviewed__")),
+            )
+            .filter(Q(written__isnull=False) | Q(reviewed__isnull=False))
+            .order_by("name")
+        )
 
     def lastmod(self, contributor):
         return max(date for date in (contributor.written, contributor.reviewed) if date is not None)

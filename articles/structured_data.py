@@ -125,18 +125,20 @@ def article_graph(article, topic, references, faqs):
     trail.append((article.title, url))
     graph = [page, body, breadcrumbs(url, trail), organization()]
     if faqs:
-        graph.append({
-            "@type": "FAQPage",
-            "@id": f"{url}#faq",
-            "mainEntity": [
-                {
-                    "@type": "Question",
-                    "name": faq.question,
-                    "acceptedAnswer": {"@type": "Answer", "text": markdown.plain_text(faq.answer_html).strip()},
-                }
-                for faq in faqs
-            ],
-        })
+        graph.append(
+            {
+                "@type": "FAQPage",
+                "@id": f"{url}#faq",
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "name": faq.question,
+                        "acceptedAnswer": {"@type": "Answer", "text": markdown.plain_text(faq.answer_html).strip()},
+                    }
+                    for faq in faqs
+                ],
+            }
+        )
     return {"@context": "https://schema.org", "@graph": graph}
 
 

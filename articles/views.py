@@ -29,7 +29,7 @@ class ListPage:
 
     @classmethod
     def of(cls, queryset, number, per_page):
-        return cls(list(queryset[(number - 1) * per_page:number * per_page + 1]), number, per_page)
+        return cls(list(queryset[(number - 1) * per_page : number * per_page + 1]), number, per_page)
 
     def __iter__(self):
         return iter(self.object_list)
@@ -58,11 +58,15 @@ def article_list(request):
     """
     page_obj = listing(request, Article.objects.published().for_list())
     graph = structured_data.home_graph() if page_obj.number == 1 else None
-    return render(request, "articles/article_list.html", {
-        "page_obj": page_obj,
-        "canonical_path": request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}",
-        "json_ld": structured_data.to_script(graph) if graph else None,
-    })
+    return render(
+        request,
+        "articles/article_list.html",
+        {
+            "page_obj": page_obj,
+            "canonical_path": request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}",
+            "json_ld": structured_data.to_script(graph) if graph else None,
+        },
+    )
 
 
 @public_page
@@ -79,14 +83,16 @@ def article_detail(request, slug):
         articles = articles.published()
     article = next(iter(articles.filter(slug=slug).order_by()[:1]), None)  # slug is unique: no ordering to work out
     if article is None:
-        moved = (SlugRedirect.objects.select_related("article")
-                 .filter(old_slug=slug, article__in=articles.values("pk")).first())
+        moved = (
+            SlugRedirect.objects.select_related("article")
+            .filter(old_slug=slug, article__in=articles.values("pk"))
+            .first()
+        )
         if moved is None:
             raise Http404("No published article at this address.")
         return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
     page = getattr(request, "public_page", None)
-    response = render(request, "articles/article_detail.html",
-                      article_context(article, page.version if page else None))
+    response = render(request, "articles/article_detail.html", article_context(article, page.version if page else None))
     if request.user.is_staff:
         add_never_cache_headers(response)
     return response
@@ -104,8 +110,9 @@ def article_context(article, version=None):
     context["food_source_names"] = sorted({food.source for food in context["food_sources"] if food.source})
     context["related"] = related_articles(article, topics, version)
     context["canonical_path"] = article.get_absolute_url()
-    context["json_ld"] = structured_data.to_script(structured_data.article_graph(
-        article, context["topic"], context["references"], context["faqs"]))
+    context["json_ld"] = structured_data.to_script(
+        structured_data.article_graph(article, context["topic"], context["references"], context["faqs"])
+    )
     return context
 
 
@@ -130,18 +137,29 @@ def related_articles(article, topics, version=None):
     best = []
     if len(topic_ids) > 1:
         best = list(
-            links.filter(published_q("article__")).values("article_id", "article__published_at")
-            .annotate(shared=Count("pk")).filter(shared__gte=2)
+            links.filter(published_q("article__"))
+            .values("article_id", "article__published_at")
+            .annotate(shared=Count("pk"))
+            .filter(shared__gte=2)
             .order_by("-shared", "-article__published_at", "-article_id")
             .values_list("article_id", flat=True)[:RELATED_COUNT]
         )
-    newest = (Article.objects.published().exclude(pk=article.pk)
-              .filter(Exists(links.filter(article_id=OuterRef("pk"))))
-              .order_by("-published_at", "-pk").values("pk")[:RELATED_COUNT])
-    found = {item.pk: item for item in
-             Article.objects.published().for_list().filter(Q(pk__in=best) | Q(pk__in=Subquery(newest)))}
-    rest = sorted((item for pk, item in found.items() if pk not in best),
-                  key=lambda item: (item.published_at, item.pk), reverse=True)
+    newest = (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .filter(Exists(links.filter(article_id=OuterRef("pk"))))
+        .order_by("-published_at", "-pk")
+        .values("pk")[:RELATED_COUNT]
+    )
+    found = {
+        item.pk: item
+        for item in Article.objects.published().for_list().filter(Q(pk__in=best) | Q(pk__in=Subquery(newest)))
+    }
+    rest = sorted(
+        (item for pk, item in found.items() if pk not in best),
+        key=lambda item: (item.published_at, item.pk),
+        reverse=True,
+    )
     related = ([found[pk] for pk in best if pk in found] + rest)[:RELATED_COUNT]
     if key:
         remembered.set(key, [item.pk for item in related])
@@ -151,9 +169,11 @@ def related_articles(article, topics, version=None):
 @public_page
 def topic_list(request):
     """Every topic with its number of published articles. Template: articles/topic_list.html."""
-    topics = Topic.objects.annotate(
-        published=Count("articles", filter=published_q("articles__"))
-    ).filter(published__gt=0).order_by("name")
+    topics = (
+        Topic.objects.annotate(published=Count("articles", filter=published_q("articles__")))
+        .filter(published__gt=0)
+        .order_by("name")
+    )
     return render(request, "articles/topic_list.html", {"topics": topics, "canonical_path": request.path})
 
 
@@ -165,12 +185,16 @@ def topic_detail(request, slug):
     """
     topic = get_object_or_404(Topic, slug=slug)
     page_obj = listing(request, topic.articles.published().for_list())
-    return render(request, "articles/topic_detail.html", {
-        "topic": topic,
-        "page_obj": page_obj,
-        "canonical_path": request.path,
-        "json_ld": structured_data.to_script(structured_data.topic_graph(topic)),
-    })
+    return render(
+        request,
+        "articles/topic_detail.html",
+        {
+            "topic": topic,
+            "page_obj": page_obj,
+            "canonical_path": request.path,
+            "json_ld": structured_data.to_script(structured_data.topic_graph(topic)),
+        },
+    )
 
 
 @public_page
@@ -180,11 +204,15 @@ def contributor_list(request):
     Template: articles/contributor_list.html; context: reviewers, writers (lists of Contributor).
     """
     contributors = list(Contributor.objects.public().order_by("name"))
-    return render(request, "articles/contributor_list.html", {
-        "reviewers": [c for c in contributors if c.role == Contributor.Role.MEDICAL_REVIEWER],
-        "writers": [c for c in contributors if c.role == Contributor.Role.WRITER],
-        "canonical_path": request.path,
-    })
+    return render(
+        request,
+        "articles/contributor_list.html",
+        {
+            "reviewers": [c for c in contributors if c.role == Contributor.Role.MEDICAL_REVIEWER],
+            "writers": [c for c in contributors if c.role == Contributor.Role.WRITER],
+            "canonical_path": request.path,
+        },
+    )
 
 
 @public_page(query=["page"])
@@ -196,12 +224,16 @@ def contributor_detail(request, slug):
     contributor = get_object_or_404(Contributor.objects.public(), slug=slug)
     articles = Article.objects.published().filter(Q(author=contributor) | Q(medical_reviewer=contributor))
     page_obj = listing(request, articles.for_list())
-    return render(request, "articles/contributor_detail.html", {
-        "contributor": contributor,
-        "page_obj": page_obj,
-        "canonical_path": request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}",
-        "json_ld": structured_data.to_script(structured_data.contributor_graph(contributor)),
-    })
+    return render(
+        request,
+        "articles/contributor_detail.html",
+        {
+            "contributor": contributor,
+            "page_obj": page_obj,
+            "canonical_path": request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}",
+            "json_ld": structured_data.to_script(structured_data.contributor_graph(contributor)),
+        },
+    )
 
 
 def search(request):

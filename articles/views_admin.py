@@ -32,9 +32,7 @@ class RasterImageForm(ImageForm):
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             image_format = None
         if image_format not in RASTER_FORMATS:
-            raise MarkdownxImageUploadError(
-                "Upload a JPEG, PNG, GIF or WebP image; this file is not one."
-            )
+            raise MarkdownxImageUploadError("Upload a JPEG, PNG, GIF or WebP image; this file is not one.")
         upload.seek(0)
         # Stored under the detected type, so a file's name cannot make it HTML or SVG.
         upload.content_type = Image.MIME[image_format]

@@ -27,13 +27,20 @@ REPORTS = BASE / "bench" / "results" / "lighthouse"
 PAGES = {"home": "/", "article": "/articles/does-magnesium-help-osteoporosis/"}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run --disable-quic")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run --disable-quic"
+)
 
 
 def chromium():
-    for candidate in (os.environ.get("CHROME_PATH"), os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("CHROME_PATH"),
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     sys.exit("Chromium is needed: install it (apt-get install chromium) or set CHROME_PATH.")
@@ -43,9 +50,18 @@ def audit(url, name):
     """Run Lighthouse on url; returns its category scores (0-100) and the largest failing audits."""
     base = REPORTS / name
     subprocess.run(
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output=html", f"--output-path={base}",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
-        check=True, env={**os.environ, "CHROME_PATH": chromium()},
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            "--output=html",
+            f"--output-path={base}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROME_FLAGS}",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": chromium()},
     )
     report = json.loads(Path(f"{base}.report.json").read_text())
     scores = {key: round(report["categories"][key]["score"] * 100) for key in CATEGORIES}
@@ -55,9 +71,17 @@ def audit(url, name):
             result = report["audits"][ref["id"]]
             if ref["weight"] and result["score"] is not None and result["score"] < 1:
                 failing.append(f"{key}: {result['title']} ({result.get('displayValue', result['score'])})")
-    metrics = {audit_id: report["audits"][audit_id].get("displayValue", "")
-               for audit_id in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-                                "cumulative-layout-shift", "speed-index", "total-byte-weight")}
+    metrics = {
+        audit_id: report["audits"][audit_id].get("displayValue", "")
+        for audit_id in (
+            "first-contentful-paint",
+            "largest-contentful-paint",
+            "total-blocking-time",
+            "cumulative-layout-shift",
+            "speed-index",
+            "total-byte-weight",
+        )
+    }
     return scores, failing, metrics
 
 
@@ -88,12 +112,16 @@ def main():
                 rows.append((name, path, scores, failing, metrics))
         finally:
             server.stop()
-    print(f"\nLighthouse 12, mobile profile (simulated slow 4G, 4x CPU slowdown), production settings; "
-          f"reports in {REPORTS.relative_to(BASE)}/\n")
+    print(
+        f"\nLighthouse 12, mobile profile (simulated slow 4G, 4x CPU slowdown), production settings; "
+        f"reports in {REPORTS.relative_to(BASE)}/\n"
+    )
     print(f"{'page':<10} {'performance':>12} {'accessibility':>14} {'best practices':>15} {'SEO':>5}")
     for name, path, scores, failing, metrics in rows:
-        print(f"{name:<10} {scores['performance']:>12} {scores['accessibility']:>14} "
-              f"{scores['best-practices']:>15} {scores['seo']:>5}")
+        print(
+            f"{name:<10} {scores['performance']:>12} {scores['accessibility']:>14} "
+            f"{scores['best-practices']:>15} {scores['seo']:>5}"
+        )
     for name, path, scores, failing, metrics in rows:
         print(f"\n{name} ({path}): " + ", ".join(f"{key} {value}" for key, value in metrics.items()))
         for line in failing:

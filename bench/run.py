@@ -58,8 +58,12 @@ def ensure_wrk():
     if apt and (not sudo or shutil.which("sudo")):
         log("Installing wrk (apt-get)...")
         subprocess.run([*sudo, apt, "update", "-qq"], check=False, stdout=subprocess.DEVNULL)
-        subprocess.run([*sudo, apt, "install", "-y", "-qq", "wrk"], check=False, stdout=subprocess.DEVNULL,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            [*sudo, apt, "install", "-y", "-qq", "wrk"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: install it (apt-get install wrk, or brew install wrk) and run again.")
     return shutil.which("wrk")
@@ -74,9 +78,15 @@ def free_port():
 def site_env(work, database_url, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "PAGE_CACHE"))}
     env.update(
-        ENV_FILE="", DJANGO_SETTINGS_MODULE="site_config.settings.prod", SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="false", DATABASE_URL=database_url,
-        STATIC_ROOT=str(work / "static"), LOG_LEVEL="WARNING", CACHE_URL=os.environ.get("CACHE_URL", ""),
+        ENV_FILE="",
+        DJANGO_SETTINGS_MODULE="site_config.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(work / "static"),
+        LOG_LEVEL="WARNING",
+        CACHE_URL=os.environ.get("CACHE_URL", ""),
     )
     if not env["CACHE_URL"]:
         env.pop("CACHE_URL")
@@ -85,8 +95,9 @@ def site_env(work, database_url, **extra):
 
 
 def manage(env, *args, quiet=True):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE, env=env, check=True,
-                   stdout=subprocess.DEVNULL if quiet else None)
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=BASE, env=env, check=True, stdout=subprocess.DEVNULL if quiet else None
+    )
 
 
 def ensure_postgres_database(url):
@@ -107,10 +118,20 @@ def prepare_database(work, count):
         ensure_postgres_database(url)
     env = site_env(work, url)
     manage(env, "migrate", "--noinput")
-    existing = int(subprocess.run(
-        [PYTHON, "-c", "import django; django.setup(); from articles.models import Article; "
-                       "print(Article.objects.count())"],
-        cwd=BASE, env=env, check=True, capture_output=True, text=True).stdout)
+    existing = int(
+        subprocess.run(
+            [
+                PYTHON,
+                "-c",
+                "import django; django.setup(); from articles.models import Article; print(Article.objects.count())",
+            ],
+            cwd=BASE,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     if existing == 0:
         manage(env, "loaddata", "initial_article")
         existing = 1
@@ -129,9 +150,22 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "site_config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "2", "--worker-class", "sync"],
-            cwd=BASE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "site_config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--worker-class",
+                "sync",
+            ],
+            cwd=BASE,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(200):
             try:
@@ -174,23 +208,44 @@ def wrk(url, duration, connections, headers=()):
     for header in headers:
         base += ["-H", header]
     subprocess.run([*base, "-d1s", url], capture_output=True, check=True)  # warm up
-    output = subprocess.run([*base, f"-d{duration}s", "--latency", url],
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [*base, f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True
+    ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = {}
     for pct in ("50", "99"):
         value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
         latency[pct] = round(float(value) * UNITS[unit], 3)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"requests_per_second": rate, "p50_ms": latency["50"], "p99_ms": latency["99"],
-            "bad_responses": int(errors.group(1)) if errors else 0}
+    return {
+        "requests_per_second": rate,
+        "p50_ms": latency["50"],
+        "p99_ms": latency["99"],
+        "bad_responses": int(errors.group(1)) if errors else 0,
+    }
 
 
 SEARCHES = [
-    "magnesium", "vitamin d", "zinc colds", "bone density", "folate pregnancy", '"upper limit"',
-    "iron -anemia", "sleep OR migraine", "supplement absorption", "omega-3 fatty acids", "potassium blood pressure",
-    "deficiency test", "calcium", "side effects interactions", "older adults", "wrist fractures",
-    "pumpkin seeds", "randomized trials", "selenium", "choline memory",
+    "magnesium",
+    "vitamin d",
+    "zinc colds",
+    "bone density",
+    "folate pregnancy",
+    '"upper limit"',
+    "iron -anemia",
+    "sleep OR migraine",
+    "supplement absorption",
+    "omega-3 fatty acids",
+    "potassium blood pressure",
+    "deficiency test",
+    "calcium",
+    "side effects interactions",
+    "older adults",
+    "wrist fractures",
+    "pumpkin seeds",
+    "randomized trials",
+    "selenium",
+    "choline memory",
 ]
 
 
@@ -211,7 +266,8 @@ def measure_search(server, rounds):
 
 
 def queries_per_render(env):
-    code = """
+    code = (
+        """
 import django, json
 django.setup()
 from django.db import connection
@@ -224,9 +280,12 @@ for name, url in (("article", %r), ("home", "/")):
     assert response.status_code == 200, response.status_code
     counts[name] = len(queries)
 print(json.dumps(counts))
-""" % ARTICLE
-    result = subprocess.run([PYTHON, "-c", code], cwd=BASE, env={**env, "PAGE_CACHE": "false"},
-                            capture_output=True, text=True, check=True)
+"""
+        % ARTICLE
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", code], cwd=BASE, env={**env, "PAGE_CACHE": "false"}, capture_output=True, text=True, check=True
+    )
     return json.loads(result.stdout)
 
 
@@ -280,8 +339,9 @@ def run(count, args, work):
         rows["home, full-page cache"] = wrk(server.url + "/", args.duration, args.connections)
         status, _, _ = server.get(ARTICLE, {"If-None-Match": headers["ETag"]})
         assert status == 304, status
-        rows["article, 304 Not Modified"] = wrk(server.url + ARTICLE, args.duration, args.connections,
-                                                headers=[f"If-None-Match: {headers['ETag']}"])
+        rows["article, 304 Not Modified"] = wrk(
+            server.url + ARTICLE, args.duration, args.connections, headers=[f"If-None-Match: {headers['ETag']}"]
+        )
         results["search"] = measure_search(server, rounds=10)
         memory_on = server.peak_memory_mb()
     finally:
@@ -298,19 +358,25 @@ def run(count, args, work):
 
 
 def report(count, results, args):
-    print(f"\nCitewell, {count} article(s), {results['database']}; gunicorn 2 sync workers, DEBUG off; "
-          f"wrk -t2 -c{args.connections} -d{args.duration}s")
+    print(
+        f"\nCitewell, {count} article(s), {results['database']}; gunicorn 2 sync workers, DEBUG off; "
+        f"wrk -t2 -c{args.connections} -d{args.duration}s"
+    )
     print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x ceiling':>10}")
     for name, row in results["rows"].items():
-        print(f"{name:28} {row['requests_per_second']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
-              f"{row['ratio_to_ceiling']:10.3f}")
+        print(
+            f"{name:28} {row['requests_per_second']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
+            f"{row['ratio_to_ceiling']:10.3f}"
+        )
     q = results["queries"]
     print(f"queries per render: article {q['article']}, home {q['home']}")
     print(f"article HTML: {results['html_bytes']:,} bytes ({results['html_gzip_bytes']:,} gzipped)")
     print(f"peak memory per worker: {results['peak_worker_memory_mb']} MB")
     search = results["search"]
-    print(f"search, one at a time over {search['requests']} requests: p50 {search['p50_ms']} ms, "
-          f"p95 {search['p95_ms']} ms, max {search['max_ms']} ms")
+    print(
+        f"search, one at a time over {search['requests']} requests: p50 {search['p50_ms']} ms, "
+        f"p95 {search['p95_ms']} ms, max {search['max_ms']} ms"
+    )
     for name, bar in BARS.items():
         ratio = results["rows"][name]["ratio_to_ceiling"]
         print(f"bar: {name} >= {bar:.2f} of the ceiling: {ratio:.3f} {'met' if ratio >= bar else 'NOT MET'}")
@@ -324,8 +390,10 @@ def compare(all_results):
         q0, q1 = small["queries"][page], large["queries"][page]
         p0, p1 = small["rows"][key]["p50_ms"], large["rows"][key]["p50_ms"]
         ratio = p1 / p0 if p0 else float("inf")
-        print(f"{page:8} queries {q0} -> {q1} ({'same' if q0 == q1 else 'DIFFERENT'}); "
-              f"p50 {p0:.2f} -> {p1:.2f} ms, x{ratio:.2f} ({'within' if ratio <= 1.5 else 'OVER'} 1.5)")
+        print(
+            f"{page:8} queries {q0} -> {q1} ({'same' if q0 == q1 else 'DIFFERENT'}); "
+            f"p50 {p0:.2f} -> {p1:.2f} ms, x{ratio:.2f} ({'within' if ratio <= 1.5 else 'OVER'} 1.5)"
+        )
 
 
 def main():
@@ -347,8 +415,12 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     path = out / f"{stamp}.json"
-    path.write_text(json.dumps({"taken_at": stamp, "duration_s": args.duration, "connections": args.connections,
-                                "results": all_results}, indent=2))
+    path.write_text(
+        json.dumps(
+            {"taken_at": stamp, "duration_s": args.duration, "connections": args.connections, "results": all_results},
+            indent=2,
+        )
+    )
     print(f"\nFigures written to {path.relative_to(BASE)}")
 
 

@@ -26,8 +26,9 @@ class HealthCheckMiddleware:
             return self.get_response(request)
         checks = {"database": self.check_database(), "cache": self.check_cache()}
         healthy = checks["database"] == "ok"
-        response = JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
-                                status=200 if healthy else 503)
+        response = JsonResponse(
+            {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+        )
         add_never_cache_headers(response)
         return response
 

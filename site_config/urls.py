@@ -14,7 +14,10 @@ urlpatterns = [
     path("admin/markdownx/markdownify/", views_admin.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", views_admin.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
-    path(f"{settings.MEDIA_URL.strip('/')}/{settings.MARKDOWNX_MEDIA_PATH}<str:name>",
-         views_media.uploaded_image, name="uploaded_image"),
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/{settings.MARKDOWNX_MEDIA_PATH}<str:name>",
+        views_media.uploaded_image,
+        name="uploaded_image",
+    ),
     path("", include("articles.urls")),
 ]

@@ -21,7 +21,8 @@ def article_fields(**overrides):
         "author": str(ContributorFactory().pk),
         "medical_reviewer": str(ReviewerFactory().pk),
         "status": "draft",
-        "published_at_0": "", "published_at_1": "",
+        "published_at_0": "",
+        "published_at_1": "",
         "last_reviewed_on": "2026-11-01",
         "lead": "Zinc lozenges are sold as a cold remedy.",
         "summary": "Some trials show shorter colds.",
@@ -41,8 +42,14 @@ def inline_data(rows):
     for prefix in INLINES:
         items = rows.get(prefix, [])
         initial = sum(1 for item in items if item.get("id"))
-        data.update({f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": str(initial),
-                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(items)),
+                f"{prefix}-INITIAL_FORMS": str(initial),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
         for index, item in enumerate(items):
             data.update({f"{prefix}-{index}-{key}": value for key, value in item.items()})
     return data
@@ -50,14 +57,39 @@ def inline_data(rows):
 
 NEW_ROWS = {
     "key_points": [{"order": "1", "title": "Timing matters", "text": "Start within a day."}],
-    "supplement_forms": [{"order": "1", "name": "Zinc acetate", "bioavailability": "4",
-                          "common_use": "Lozenges", "efficacy": "Best studied", "notes": ""}],
-    "food_sources": [{"order": "1", "name": "Oysters", "category": "Seafood", "serving": "3 oz",
-                      "amount_mg": "32", "source": "NIH ODS"}],
+    "supplement_forms": [
+        {
+            "order": "1",
+            "name": "Zinc acetate",
+            "bioavailability": "4",
+            "common_use": "Lozenges",
+            "efficacy": "Best studied",
+            "notes": "",
+        }
+    ],
+    "food_sources": [
+        {
+            "order": "1",
+            "name": "Oysters",
+            "category": "Seafood",
+            "serving": "3 oz",
+            "amount_mg": "32",
+            "source": "NIH ODS",
+        }
+    ],
     "faqs": [{"order": "1", "question": "Does zinc prevent colds?", "answer": "Not clearly.[^1]"}],
-    "references": [{"order": "1", "authors": "Hemilä H", "title": "Zinc lozenges and the common cold",
-                    "publisher": "JRSM Open 8(5)", "year": "2017", "doi": "10.1177/2054270417694291",
-                    "pmid": "28515951", "url": ""}],
+    "references": [
+        {
+            "order": "1",
+            "authors": "Hemilä H",
+            "title": "Zinc lozenges and the common cold",
+            "publisher": "JRSM Open 8(5)",
+            "year": "2017",
+            "doi": "10.1177/2054270417694291",
+            "pmid": "28515951",
+            "url": "",
+        }
+    ],
 }
 
 
@@ -73,8 +105,11 @@ def existing_rows(article, **changes):
     }
     for prefix, names in fields.items():
         rows[prefix] = [
-            {"id": str(obj.pk), "article": str(article.pk),
-             **{name: "" if getattr(obj, name) is None else str(getattr(obj, name)) for name in names}}
+            {
+                "id": str(obj.pk),
+                "article": str(article.pk),
+                **{name: "" if getattr(obj, name) is None else str(getattr(obj, name)) for name in names},
+            }
             for obj in getattr(article, prefix).all()
         ]
         rows[prefix] += changes.get(prefix, [])
@@ -83,15 +118,31 @@ def existing_rows(article, **changes):
 
 def current_fields(article, **overrides):
     """The article's own fields as its change page submits them."""
-    names = ["title", "subtitle", "slug", "lead", "summary", "body", "author_id", "medical_reviewer_id",
-             "meta_description", "nutrient_name", "daily_value_mg", "status", "disclaimer"]
-    fields = {name.removesuffix("_id"): "" if getattr(article, name) is None else str(getattr(article, name))
-              for name in names}
+    names = [
+        "title",
+        "subtitle",
+        "slug",
+        "lead",
+        "summary",
+        "body",
+        "author_id",
+        "medical_reviewer_id",
+        "meta_description",
+        "nutrient_name",
+        "daily_value_mg",
+        "status",
+        "disclaimer",
+    ]
+    fields = {
+        name.removesuffix("_id"): "" if getattr(article, name) is None else str(getattr(article, name))
+        for name in names
+    }
     fields["base_version"] = str(article.lock_version)
     published = timezone.localtime(article.published_at)
-    fields.update(published_at_0=published.date().isoformat(), published_at_1=published.time().isoformat(),
-                  last_reviewed_on=str(article.last_reviewed_on or ""))
+    fields.update(
+        published_at_0=published.date().isoformat(),
+        published_at_1=published.time().isoformat(),
+        last_reviewed_on=str(article.last_reviewed_on or ""),
+    )
     fields.update(overrides)
     return fields
-
-

@@ -39,4 +39,3 @@ def editor_client(client, editor):
 @pytest.fixture
 def reader(db, django_user_model):
     return django_user_model.objects.create_user("reader", password="pw-for-tests")
-

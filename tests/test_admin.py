@@ -7,8 +7,16 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from .admin_forms import (ADD_URL, INLINES, NEW_ROWS, article_fields, change_url, current_fields,
-                          existing_rows, inline_data)
+from .admin_forms import (
+    ADD_URL,
+    INLINES,
+    NEW_ROWS,
+    article_fields,
+    change_url,
+    current_fields,
+    existing_rows,
+    inline_data,
+)
 from .factories import ArticleFactory, KeyPointFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,10 +103,13 @@ def test_unknown_block_markers_and_title_headings_are_refused(admin_client):
 
 
 def test_duplicate_order_numbers_are_refused_with_a_clear_message(admin_client):
-    rows = {**NEW_ROWS, "key_points": [
-        {"order": "1", "title": "One", "text": "First."},
-        {"order": "1", "title": "Two", "text": "Second."},
-    ]}
+    rows = {
+        **NEW_ROWS,
+        "key_points": [
+            {"order": "1", "title": "One", "text": "First."},
+            {"order": "1", "title": "Two", "text": "Second."},
+        ],
+    }
     response = admin_client.post(ADD_URL, {**article_fields(), **inline_data(rows)})
     assert response.status_code == 200
     assert "Two key points share an order number; give each its own." in errors_of(response)
@@ -109,21 +120,30 @@ def test_a_new_row_reusing_an_existing_order_is_refused(admin_client):
     article = ArticleFactory(body="Text.")
     KeyPointFactory(article=article, order=1)
     rows = existing_rows(article, key_points=[{"order": "1", "title": "Again", "text": "Dup."}])
-    response = admin_client.post(change_url(article), {**article_fields(slug=article.slug, body="Text."), **inline_data(rows)})
+    response = admin_client.post(
+        change_url(article), {**article_fields(slug=article.slug, body="Text."), **inline_data(rows)}
+    )
     assert response.status_code == 200
     assert "Two key points share an order number; give each its own." in errors_of(response)
     assert article.key_points.count() == 1
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("doi", "doi:10.3390/nu5083022", "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/)."),
-    ("doi", "https://doi.org/10.3390/nu5083022", "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/)."),
-    ("pmid", "PMID 123", "A PubMed ID is a number such as 23912329."),
-    ("pmid", "0123", "A PubMed ID is a number such as 23912329."),
-    ("url", "javascript:alert(1)", "Enter a full http:// or https:// address."),
-    ("url", "ftp://example.org/paper.pdf", "Enter a full http:// or https:// address."),
-    ("url", "data:text/html,hi", "Enter a full http:// or https:// address."),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("doi", "doi:10.3390/nu5083022", "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/)."),
+        (
+            "doi",
+            "https://doi.org/10.3390/nu5083022",
+            "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/).",
+        ),
+        ("pmid", "PMID 123", "A PubMed ID is a number such as 23912329."),
+        ("pmid", "0123", "A PubMed ID is a number such as 23912329."),
+        ("url", "javascript:alert(1)", "Enter a full http:// or https:// address."),
+        ("url", "ftp://example.org/paper.pdf", "Enter a full http:// or https:// address."),
+        ("url", "data:text/html,hi", "Enter a full http:// or https:// address."),
+    ],
+)
 def test_malformed_reference_identifiers_are_refused(admin_client, field, value, message):
     reference = {**NEW_ROWS["references"][0], field: value}
     response = admin_client.post(ADD_URL, {**article_fields(), **inline_data({**NEW_ROWS, "references": [reference]})})

@@ -80,8 +80,16 @@ def test_stored_pages_and_their_304s_keep_the_security_headers(client, article):
     assert second["X-Cache"] == "hit"
     not_modified = get(client, article.get_absolute_url(), if_none_match=first["ETag"])
     assert not_modified.status_code == 304
-    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
-                 "Cross-Origin-Opener-Policy", "ETag", "Cache-Control", "Vary"):
+    for name in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "ETag",
+        "Cache-Control",
+        "Vary",
+    ):
         assert second[name] == first[name] == not_modified[name], name
     assert second["Content-Type"] == "text/html; charset=utf-8"
     assert "Content-Type" not in not_modified
@@ -151,13 +159,16 @@ def test_an_admin_edit_of_one_row_shows_on_the_very_next_request(client, admin_c
     assert "Which magnesium supplement is best for bones?" in get(client, article.get_absolute_url()).content.decode()
 
 
-@pytest.mark.parametrize("change", [
-    lambda a: FAQ.objects.filter(article=a, order=1).update(question="Changed by update()?"),
-    lambda a: KeyPoint.objects.filter(article=a).first().delete(),
-    lambda a: FAQFactory(article=a, order=99, question="A new question?"),
-    lambda a: Reference.objects.filter(article=a, order=5).update(title="A retitled reference"),
-    lambda a: Article.objects.filter(pk=a.pk).update(summary="A summary changed in bulk."),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a: FAQ.objects.filter(article=a, order=1).update(question="Changed by update()?"),
+        lambda a: KeyPoint.objects.filter(article=a).first().delete(),
+        lambda a: FAQFactory(article=a, order=99, question="A new question?"),
+        lambda a: Reference.objects.filter(article=a, order=5).update(title="A retitled reference"),
+        lambda a: Article.objects.filter(pk=a.pk).update(summary="A summary changed in bulk."),
+    ],
+)
 def test_any_orm_change_to_an_article_or_its_rows_shows_on_the_next_request(client, article, change):
     warm(client, article)
     before = get(client, article.get_absolute_url()).content
@@ -220,11 +231,15 @@ def test_with_the_page_cache_off_validators_still_work(article, settings):
     assert get(client, HOME, if_none_match=first["ETag"]).status_code == 304
 
 
-@override_settings(CACHES={"default": {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache",
-    "LOCATION": "redis://127.0.0.1:1/0",
-    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-}})
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+)
 def test_when_the_cache_is_down_pages_come_from_the_database_with_a_warning(article, caplog):
     client = Client()
     with caplog.at_level(logging.WARNING, logger="articles.cache"):

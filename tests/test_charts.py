@@ -27,7 +27,9 @@ def test_the_seed_articles_chart_is_sorted_labelled_and_described(client, seed_a
     svg = chart_of(client, f"/articles/{SEED_SLUG}/")
     assert svg["role"] == "img"
     assert svg["aria-labelledby"] == "food-chart-title food-chart-desc"
-    assert svg.title.get_text() == "Magnesium per serving in common foods, in milligrams, with percent of the Daily Value"
+    assert (
+        svg.title.get_text() == "Magnesium per serving in common foods, in milligrams, with percent of the Daily Value"
+    )
     desc = svg.desc.get_text()
     assert desc.startswith("Bar chart, largest first. Pumpkin seeds, roasted, 1 oz: 156 mg (37% of the Daily Value).")
     names = [t.get_text() for t in svg.select(".chart__name")]
@@ -37,7 +39,10 @@ def test_the_seed_articles_chart_is_sorted_labelled_and_described(client, seed_a
     ticks = [t.get_text() for t in svg.select(".chart__tick")]
     assert ticks == ["0", "50", "100", "150", "200"]
     assert widths[0] == pytest.approx(156 / 200 * PLOT_WIDTH, abs=0.01)
-    assert [t.get_text() for t in svg.select(".chart__axis-title")] == ["Food and serving", "Magnesium per serving (mg)"]
+    assert [t.get_text() for t in svg.select(".chart__axis-title")] == [
+        "Food and serving",
+        "Magnesium per serving (mg)",
+    ]
     assert svg.select(".chart__value")[0].get_text() == "156 mg · 37% DV"
     # The data stays available as a table under the chart.
     assert svg.find_next_sibling("div", class_="table-scroll").table

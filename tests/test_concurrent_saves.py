@@ -25,8 +25,9 @@ pytestmark = [
 
 
 def signed_in(django_user_model, username, first_name):
-    user = django_user_model.objects.create_superuser(username, "", "pw-for-tests", first_name=first_name,
-                                                      last_name="Editor")
+    user = django_user_model.objects.create_superuser(
+        username, "", "pw-for-tests", first_name=first_name, last_name="Editor"
+    )
     client = Client()
     client.force_login(user)
     return client

@@ -43,8 +43,13 @@ def staff():
     ArticleFactory(title="Zinc and colds", author=sam, medical_reviewer=ana, published_at=days_ago(3))
     ArticleFactory(title="Iron and fatigue", author=team, medical_reviewer=ana, published_at=days_ago(1))
     ArticleFactory(title="Sam's draft", author=sam, medical_reviewer=ana, draft=True)
-    ArticleFactory(title="Sam's article in review", author=sam, medical_reviewer=ana,
-                   status=Article.Status.IN_REVIEW, published_at=None)
+    ArticleFactory(
+        title="Sam's article in review",
+        author=sam,
+        medical_reviewer=ana,
+        status=Article.Status.IN_REVIEW,
+        published_at=None,
+    )
     ArticleFactory(title="Sam's scheduled article", author=sam, medical_reviewer=ana, scheduled=True)
     # Named only on unpublished articles: no public page yet.
     drafter = ContributorFactory(name="Dee Draft")
@@ -128,10 +133,20 @@ def graph_of(response):
 def test_a_persons_page_is_a_profile_page_about_them(client, staff):
     profile, person = graph_of(client.get("/contributors/ana-ruiz/"))
     url = f"{SITE}/contributors/ana-ruiz/"
-    assert profile == {"@type": "ProfilePage", "@id": f"{url}#webpage", "url": url, "name": "Ana Ruiz",
-                       "isPartOf": profile["isPartOf"], "mainEntity": {"@id": f"{url}#contributor"}}
+    assert profile == {
+        "@type": "ProfilePage",
+        "@id": f"{url}#webpage",
+        "url": url,
+        "name": "Ana Ruiz",
+        "isPartOf": profile["isPartOf"],
+        "mainEntity": {"@id": f"{url}#contributor"},
+    }
     assert person == {
-        "@type": "Person", "@id": f"{url}#contributor", "name": "Ana Ruiz", "honorificSuffix": "MD", "url": url,
+        "@type": "Person",
+        "@id": f"{url}#contributor",
+        "name": "Ana Ruiz",
+        "honorificSuffix": "MD",
+        "url": url,
         "sameAs": "https://hospital.example.org/staff/ana-ruiz",
         "description": "Ana Ruiz is an endocrinologist who reviews articles on bone and metabolic health.",
         "jobTitle": "Medical reviewer",
@@ -146,14 +161,16 @@ def test_a_teams_page_is_a_profile_page_about_an_organization(client, staff):
 
 
 def test_the_sitemap_lists_public_contributors_dated_by_their_latest_published_article(client, staff):
-    Article.objects.filter(title="Zinc and colds").update(updated_at=datetime.datetime(2025, 1, 2, 12,
-                                                                                       tzinfo=datetime.timezone.utc))
+    Article.objects.filter(title="Zinc and colds").update(
+        updated_at=datetime.datetime(2025, 1, 2, 12, tzinfo=datetime.timezone.utc)
+    )
     Article.objects.filter(title="Sam's draft").update(updated_at=timezone.now())  # drafts do not count
     root = ElementTree.fromstring(client.get("/sitemap.xml").content)
     dates = {url.findtext(f"{NS}loc"): url.findtext(f"{NS}lastmod") for url in root.iter(f"{NS}url")}
     people = {loc: lastmod for loc, lastmod in dates.items() if "/contributors/" in loc}
-    assert set(people) == {f"{SITE}/contributors/{slug}/" for slug in ("ana-ruiz", "citewell-editorial-team",
-                                                                        "sam-lee")}
+    assert set(people) == {
+        f"{SITE}/contributors/{slug}/" for slug in ("ana-ruiz", "citewell-editorial-team", "sam-lee")
+    }
     assert people[f"{SITE}/contributors/sam-lee/"].startswith("2025-01-02")
 
 
@@ -165,8 +182,7 @@ def queries_for(client, url):
     return len(captured)
 
 
-def test_a_contributors_page_costs_the_same_few_queries_however_many_articles(client, staff,
-                                                                              django_assert_num_queries):
+def test_a_contributors_page_costs_the_same_few_queries_however_many_articles(client, staff, django_assert_num_queries):
     few = queries_for(client, "/contributors/ana-ruiz/")
     assert few <= 3  # the content version, the contributor, one page of articles
     for n in range(8):

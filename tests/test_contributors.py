@@ -31,8 +31,9 @@ def test_the_list_shows_reviewers_then_writers_with_published_articles_only(clie
     assert sections == {"Medical reviewers": ["Ana Ruiz, MD"], "Writers": ["Sam Lee"]}
 
 
-def test_a_reviewers_page_shows_credentials_role_bio_profile_and_published_articles(client, people,
-                                                                                    django_assert_max_num_queries):
+def test_a_reviewers_page_shows_credentials_role_bio_profile_and_published_articles(
+    client, people, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(4):
         response = client.get("/contributors/ana-ruiz/")
     assert response.status_code == 200
@@ -41,7 +42,9 @@ def test_a_reviewers_page_shows_credentials_role_bio_profile_and_published_artic
     assert page.select_one(".contributor__role").get_text() == "Medical reviewer"
     assert "endocrinologist" in page.select_one(".contributor").get_text()
     profile = page.select_one(".contributor a[href^='https://www.example.org']")
-    assert profile.get_text() == "Profile elsewhere" and "example.org" in page.select_one(".contributor__host").get_text()
+    assert (
+        profile.get_text() == "Profile elsewhere" and "example.org" in page.select_one(".contributor__host").get_text()
+    )
     assert [a.get_text() for a in page.select(".card__title a")] == ["Zinc and colds"]  # not the draft
     graph = json.loads(page.select_one("script[type='application/ld+json']").string)["@graph"]
     profile_page, person = graph
@@ -64,11 +67,17 @@ def test_the_sitemap_lists_contributors_with_published_articles(client, people):
 def test_the_article_page_links_the_byline_to_the_contributors(client, people):
     article = ArticleFactory(author=people[0], medical_reviewer=people[1])
     page = soup(client.get(article.get_absolute_url()))
-    assert [a["href"] for a in page.select(".byline__people a")] == ["/contributors/sam-lee/", "/contributors/ana-ruiz/"]
+    assert [a["href"] for a in page.select(".byline__people a")] == [
+        "/contributors/sam-lee/",
+        "/contributors/ana-ruiz/",
+    ]
     graph = json.loads(page.select_one("script[type='application/ld+json']").string)["@graph"]
     body = next(node for node in graph if node["@type"] == "Article")
-    assert body["author"] == {"@type": "Person", "name": "Sam Lee",
-                              "url": "https://citewell.example/contributors/sam-lee/"}
+    assert body["author"] == {
+        "@type": "Person",
+        "name": "Sam Lee",
+        "url": "https://citewell.example/contributors/sam-lee/",
+    }
     assert body["reviewedBy"]["honorificSuffix"] == "MD"
 
 

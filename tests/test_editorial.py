@@ -41,9 +41,11 @@ def test_publishing_without_a_reviewer_or_review_date_is_refused_field_by_field(
     response = admin_client.post(ADD_URL, data)
     assert response.status_code == 200
     assert field_errors(response, "medical_reviewer") == [
-        "Choose the medical reviewer: an article is published only once reviewed."]
+        "Choose the medical reviewer: an article is published only once reviewed."
+    ]
     assert field_errors(response, "last_reviewed_on") == [
-        "Enter the date of the medical review: an article is published only once reviewed."]
+        "Enter the date of the medical review: an article is published only once reviewed."
+    ]
     assert not Article.objects.exists()
 
 
@@ -66,8 +68,9 @@ def test_a_review_date_in_the_future_and_a_writer_as_reviewer_are_refused(admin_
 def test_the_publish_action_publishes_ready_articles_and_names_the_ones_it_refuses(admin_client):
     ready = ArticleFactory(draft=True, title="Ready")
     unreviewed = ArticleFactory(draft=True, title="Unreviewed", medical_reviewer=None)
-    response = admin_client.post(CHANGELIST, {"action": "publish", "_selected_action": [ready.pk, unreviewed.pk]},
-                                 follow=True)
+    response = admin_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [ready.pk, unreviewed.pk]}, follow=True
+    )
     messages = [m.message for m in response.context["messages"]]
     assert "Published 1 article(s)." in messages
     assert any(m.startswith("“Unreviewed”: Choose the medical reviewer") for m in messages)
@@ -106,8 +109,10 @@ def test_review_due_is_the_interval_after_the_last_review_and_overdue_ones_are_f
     ArticleFactory(title="Never", draft=True, last_reviewed_on=None)
     ArticleFactory(title="Soon", last_reviewed_on=add_months(today, -12) + datetime.timedelta(days=10))
     page = soup(admin_client.get(CHANGELIST))
-    due = {tr.select_one("th a").get_text(): tr.select_one(".field-review_due").get_text()
-           for tr in page.select("#result_list tbody tr")}
+    due = {
+        tr.select_one("th a").get_text(): tr.select_one(".field-review_due").get_text()
+        for tr in page.select("#result_list tbody tr")
+    }
     assert due["Never"] == "Never reviewed"
     assert due["Old"] == f"Overdue since {add_months(today, -1):%-d %b %Y}"
     fresh_due = add_months(today - datetime.timedelta(days=10), 12)
@@ -139,10 +144,13 @@ def test_marking_an_article_reviewed_is_one_button_and_is_recorded(admin_client)
 
 
 def test_the_mark_reviewed_action_needs_a_reviewer(admin_client):
-    reviewed, unreviewed = ArticleFactory(last_reviewed_on=None, draft=True), ArticleFactory(
-        draft=True, medical_reviewer=None, last_reviewed_on=None, title="Nobody checked")
-    response = admin_client.post(CHANGELIST, {"action": "mark_reviewed",
-                                              "_selected_action": [reviewed.pk, unreviewed.pk]}, follow=True)
+    reviewed, unreviewed = (
+        ArticleFactory(last_reviewed_on=None, draft=True),
+        ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None, title="Nobody checked"),
+    )
+    response = admin_client.post(
+        CHANGELIST, {"action": "mark_reviewed", "_selected_action": [reviewed.pk, unreviewed.pk]}, follow=True
+    )
     assert "“Nobody checked”: choose its medical reviewer first." in [m.message for m in response.context["messages"]]
     assert Article.objects.get(pk=reviewed.pk).last_reviewed_on == timezone.localdate()
     assert Article.objects.get(pk=unreviewed.pk).last_reviewed_on is None
@@ -186,8 +194,11 @@ def test_the_seed_article_needs_no_warning(admin_client, seed_article):
 
 def test_each_content_problem_is_a_warning_on_the_change_page(admin_client):
     article = ArticleFactory(
-        body="## Evidence\n\nTrials.[^1]\n\n#### Too deep\n\nText.", meta_description="", medical_reviewer=None,
-        status="draft", published_at=None,
+        body="## Evidence\n\nTrials.[^1]\n\n#### Too deep\n\nText.",
+        meta_description="",
+        medical_reviewer=None,
+        status="draft",
+        published_at=None,
     )
     ReferenceFactory(article=article, order=1)
     ReferenceFactory(article=article, order=2)
@@ -212,8 +223,7 @@ def test_a_long_meta_description_and_an_overdue_review_are_warnings(admin_client
 
 
 def test_warnings_do_not_stop_a_save_and_are_reported_after_it(admin_client):
-    response = admin_client.post(ADD_URL, {**article_fields(meta_description=""), **inline_data(NEW_ROWS)},
-                                 follow=True)
+    response = admin_client.post(ADD_URL, {**article_fields(meta_description=""), **inline_data(NEW_ROWS)}, follow=True)
     assert Article.objects.filter(slug="does-zinc-shorten-colds").exists()
     messages = [m.message for m in response.context["messages"]]
     assert any("The meta description is missing" in m for m in messages)
@@ -252,12 +262,20 @@ def test_a_reviewer_named_on_articles_cannot_become_a_writer(admin_client):
     article = ArticleFactory()
     reviewer = article.medical_reviewer
     url = reverse("admin:articles_contributor_change", args=[reviewer.pk])
-    data = {"name": reviewer.name, "credentials": reviewer.credentials, "slug": reviewer.slug, "role": "writer",
-            "kind": "person", "bio": reviewer.bio, "profile_url": ""}
+    data = {
+        "name": reviewer.name,
+        "credentials": reviewer.credentials,
+        "slug": reviewer.slug,
+        "role": "writer",
+        "kind": "person",
+        "bio": reviewer.bio,
+        "profile_url": "",
+    }
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert field_errors(response, "role") == [
-        "Ana Ruiz is the medical reviewer of 1 article(s); choose another reviewer for them before changing this role."]
+        "Ana Ruiz is the medical reviewer of 1 article(s); choose another reviewer for them before changing this role."
+    ]
     reviewer.refresh_from_db()
     assert reviewer.role == "medical_reviewer"
 

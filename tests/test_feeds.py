@@ -49,8 +49,9 @@ def test_robots_keeps_crawlers_out_of_the_admin_and_points_to_the_sitemap(client
 
 @pytest.mark.parametrize("url, version", [("/feed/", "rss20"), ("/feed/atom/", "atom10")])
 def test_feeds_carry_the_latest_published_articles(client, seed_article, url, version):
-    newer = ArticleFactory(title="Zinc and colds", summary="Lozenges may shorten colds.",
-                           published_at=timezone.now() - timedelta(hours=2))
+    newer = ArticleFactory(
+        title="Zinc and colds", summary="Lozenges may shorten colds.", published_at=timezone.now() - timedelta(hours=2)
+    )
     ArticleFactory(title="Unfinished draft", draft=True)
     ArticleFactory(title="Not yet", scheduled=True)
     feed = feedparser.parse(client.get(url).content)

@@ -88,12 +88,22 @@ def test_every_sentence_of_the_seed_is_on_the_page(seed_page):
 def test_seed_sections_come_in_the_seed_order(seed_page):
     headings = [h.get_text(strip=True) for h in seed_page.select("main h1, main h2, main h3")]
     expected = [
-        "Does Magnesium Help Osteoporosis?", "Quick Summary", "Key Points", "In This Article",
-        "The Crucial Role of Magnesium in Bone Health", "How Magnesium Impacts Bone Metabolism",
-        "Direct and Indirect Mechanisms", "Clinical Evidence: Magnesium and Bone Density",
-        "The Link Between Deficiency and Disease", "Dietary Sources vs. Supplements",
-        "Important Considerations and Risks", "Magnesium Supplementation: Forms and Absorption",
-        "Conclusion", "Frequently Asked Questions", "References", "Medical Disclaimer",
+        "Does Magnesium Help Osteoporosis?",
+        "Quick Summary",
+        "Key Points",
+        "In This Article",
+        "The Crucial Role of Magnesium in Bone Health",
+        "How Magnesium Impacts Bone Metabolism",
+        "Direct and Indirect Mechanisms",
+        "Clinical Evidence: Magnesium and Bone Density",
+        "The Link Between Deficiency and Disease",
+        "Dietary Sources vs. Supplements",
+        "Important Considerations and Risks",
+        "Magnesium Supplementation: Forms and Absorption",
+        "Conclusion",
+        "Frequently Asked Questions",
+        "References",
+        "Medical Disclaimer",
     ]
     assert headings == expected
 
@@ -141,14 +151,25 @@ def test_food_amounts_and_percent_of_daily_value(seed_page):
 def test_food_table_and_supplement_table_sit_in_their_sections(seed_page):
     body = seed_page.select_one(".article-body")
     order = [
-        el.get("id") for el in body.find_all(True) if el.get("id") in {
-            "dietary-sources-vs-supplements", "food-sources", "important-considerations-and-risks",
-            "magnesium-supplementation-forms-and-absorption", "supplement-forms", "conclusion",
+        el.get("id")
+        for el in body.find_all(True)
+        if el.get("id")
+        in {
+            "dietary-sources-vs-supplements",
+            "food-sources",
+            "important-considerations-and-risks",
+            "magnesium-supplementation-forms-and-absorption",
+            "supplement-forms",
+            "conclusion",
         }
     ]
     assert order == [
-        "dietary-sources-vs-supplements", "food-sources", "important-considerations-and-risks",
-        "magnesium-supplementation-forms-and-absorption", "supplement-forms", "conclusion",
+        "dietary-sources-vs-supplements",
+        "food-sources",
+        "important-considerations-and-risks",
+        "magnesium-supplementation-forms-and-absorption",
+        "supplement-forms",
+        "conclusion",
     ]
 
 

@@ -34,9 +34,15 @@ def test_healthz_is_503_when_the_database_is_down(client):
     assert response.json()["database"] == "unavailable"
 
 
-@override_settings(CACHES={"default": {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-    "OPTIONS": {"socket_connect_timeout": 0.2}}})
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+)
 def test_healthz_stays_up_without_the_cache():
     response = Client().get("/healthz")
     assert response.status_code == 200

@@ -36,11 +36,18 @@ def versions(article):
 def submitted(page):
     """What the browser sends when the article form on this page is saved as it stands."""
     form = page.select_one("form#article_form")
-    data = {field["name"]: field.get("value", "") for field in form.select("input[name]")
-            if field.get("type") not in ("checkbox", "submit")}
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field.get("type") not in ("checkbox", "submit")
+    }
     data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("textarea")})
-    data.update({select["name"]: (select.select_one("option[selected]") or {}).get("value", "")
-                 for select in form.select("select:not([multiple])")})
+    data.update(
+        {
+            select["name"]: (select.select_one("option[selected]") or {}).get("value", "")
+            for select in form.select("select:not([multiple])")
+        }
+    )
     data["topics"] = [option["value"] for option in form.select("#id_topics option[selected]")]
     return {key: value for key, value in data.items() if "__prefix__" not in key}
 
@@ -83,11 +90,13 @@ def test_the_history_page_lists_revisions_with_preview_compare_and_restore(admin
 
 def sides(cell):
     """The text before (insertions dropped) and after (deletions dropped) a diff."""
+
     def without(tag):
         copy = BeautifulSoup(str(cell), "html.parser")
         for element in copy.select(tag):
             element.decompose()
         return copy.get_text()
+
     return without("ins"), without("del")
 
 
@@ -97,8 +106,7 @@ def test_compare_shows_words_and_rows_that_changed(admin_client, edited):
     page = soup(admin_client.get(url, {"from": old.pk, "to": new.pk}))
     sections = {s.h2.get_text(): s for s in page.select("section.module")}
     assert set(sections) == {"Article", "Key points", "FAQs"}
-    fields = {th.get_text(): td for th, td in
-              ((tr.th, tr.td) for tr in sections["Article"].select("tr"))}
+    fields = {th.get_text(): td for th, td in ((tr.th, tr.td) for tr in sections["Article"].select("tr"))}
     assert sides(fields["Title"]) == ("Does Magnesium Help Osteoporosis?", "Magnesium and your bones")
     assert [d.get_text().strip() for d in fields["Body"].select("del")] == ["often referred to"]
     assert [i.get_text().strip() for i in fields["Body"].select("ins")] == ["sometimes called"]
@@ -166,15 +174,18 @@ def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited):
 # No lost edits
 
 
-def test_the_second_of_two_overlapping_saves_is_refused_and_keeps_its_text(admin_client, seed_article,
-                                                                              django_user_model):
+def test_the_second_of_two_overlapping_saves_is_refused_and_keeps_its_text(
+    admin_client, seed_article, django_user_model
+):
     ana = django_user_model.objects.create_superuser("ana", "", "pw-for-tests", first_name="Ana", last_name="Ortiz")
     ben = django_user_model.objects.create_superuser("ben", "", "pw-for-tests")
     first, second = Client(), Client()
     first.force_login(ana)
     second.force_login(ben)
-    opened = [re.search(r'name="base_version" value="(\d+)"', c.get(change_url(seed_article)).content.decode())
-              .group(1) for c in (first, second)]
+    opened = [
+        re.search(r'name="base_version" value="(\d+)"', c.get(change_url(seed_article)).content.decode()).group(1)
+        for c in (first, second)
+    ]
     assert opened[0] == opened[1]
 
     assert save(first, seed_article, summary="Ana's summary.").status_code == 302

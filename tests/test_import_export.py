@@ -41,9 +41,11 @@ def join(data, body):
 
 def everything():
     """What the database holds that an import could touch."""
-    state = {"contributors": sorted(Contributor.objects.values_list("slug", "name", "bio")),
-             "topics": sorted(Topic.objects.values_list("slug", "name")),
-             "articles": sorted(Article.objects.values_list("slug", "title", "body", "lock_version", "updated_at"))}
+    state = {
+        "contributors": sorted(Contributor.objects.values_list("slug", "name", "bio")),
+        "topics": sorted(Topic.objects.values_list("slug", "name")),
+        "articles": sorted(Article.objects.values_list("slug", "title", "body", "lock_version", "updated_at")),
+    }
     for name, model in CHILDREN:
         state[name] = sorted(model.objects.values_list(*[f.attname for f in model._meta.concrete_fields]))
     return state
@@ -53,7 +55,9 @@ def test_the_export_holds_every_part_of_the_article(seed_article):
     data, body = split(export())
     assert data["title"] == "Does Magnesium Help Osteoporosis?"
     assert data["status"] == "published" and data["last_reviewed_on"] == "2026-10-06"
-    assert data["author"]["name"] == "Citewell Editorial Team" and data["medical_reviewer"]["role"] == "medical_reviewer"
+    assert (
+        data["author"]["name"] == "Citewell Editorial Team" and data["medical_reviewer"]["role"] == "medical_reviewer"
+    )
     assert [t["slug"] for t in data["topics"]] == ["bone-health", "minerals", "supplements"]
     for name, _ in CHILDREN:
         assert len(data[name]) == getattr(seed_article, name).count(), name
@@ -152,26 +156,52 @@ def line_of(text, needle, occurrence=1):
     return lines[occurrence - 1]
 
 
-
-
-@pytest.mark.parametrize("change, field, needle, message", [
-    (lambda d, b: d["references"][2].update(doi="doi.org/10.1"), "references[3].doi", "doi.org/10.1",
-     "Enter a DOI such as"),
-    (lambda d, b: d["food_sources"][1].update(amount_mg="lots"), "food_sources[2].amount_mg", "amount_mg: lots",
-     "'lots' cannot be read"),
-    (lambda d, b: d["key_points"][1].update(order=1), "key_points[2].order", ("- order: 1", 2),
-     "1 is used twice in key_points"),
-    (lambda d, b: d.update(status="gone"), "status", "status: gone", "Value 'gone' is not a valid choice."),
-    (lambda d, b: d.update(published_at="next week"), "published_at", "published_at: next week",
-     "'next week' cannot be read"),
-    (lambda d, b: d.update(colour="blue"), "colour", "colour: blue", "is not a field this site knows"),
-    (lambda d, b: d["faqs"][0].update(answer="See [^42]."), "faqs[1].answer", "See [^42].",
-     "[^42] cites a reference this article does not have"),
-    (lambda d, b: d["supplement_forms"][0].update(bioavailability="Superb"), "supplement_forms[1].bioavailability",
-     "bioavailability: Superb", "'Superb' cannot be read"),
-])
-def test_a_bad_field_is_refused_with_its_line_and_changes_nothing(seed_article, tmp_path, change, field, needle,
-                                                                   message):
+@pytest.mark.parametrize(
+    "change, field, needle, message",
+    [
+        (
+            lambda d, b: d["references"][2].update(doi="doi.org/10.1"),
+            "references[3].doi",
+            "doi.org/10.1",
+            "Enter a DOI such as",
+        ),
+        (
+            lambda d, b: d["food_sources"][1].update(amount_mg="lots"),
+            "food_sources[2].amount_mg",
+            "amount_mg: lots",
+            "'lots' cannot be read",
+        ),
+        (
+            lambda d, b: d["key_points"][1].update(order=1),
+            "key_points[2].order",
+            ("- order: 1", 2),
+            "1 is used twice in key_points",
+        ),
+        (lambda d, b: d.update(status="gone"), "status", "status: gone", "Value 'gone' is not a valid choice."),
+        (
+            lambda d, b: d.update(published_at="next week"),
+            "published_at",
+            "published_at: next week",
+            "'next week' cannot be read",
+        ),
+        (lambda d, b: d.update(colour="blue"), "colour", "colour: blue", "is not a field this site knows"),
+        (
+            lambda d, b: d["faqs"][0].update(answer="See [^42]."),
+            "faqs[1].answer",
+            "See [^42].",
+            "[^42] cites a reference this article does not have",
+        ),
+        (
+            lambda d, b: d["supplement_forms"][0].update(bioavailability="Superb"),
+            "supplement_forms[1].bioavailability",
+            "bioavailability: Superb",
+            "'Superb' cannot be read",
+        ),
+    ],
+)
+def test_a_bad_field_is_refused_with_its_line_and_changes_nothing(
+    seed_article, tmp_path, change, field, needle, message
+):
     text = edited(change)
     state = everything()
     error = refused(bad_file(tmp_path, text))
@@ -200,6 +230,7 @@ def test_every_problem_is_reported_at_once_and_new_contributors_are_not_kept(see
         data["author"] = {"slug": "new-writer", "name": "New Writer", "role": "writer", "kind": "person"}
         data["title"] = ""
         data["references"][0]["pmid"] = "PMID123"
+
     state = everything()
     error = refused(bad_file(tmp_path, edited(change)))
     assert "title: This field cannot be blank." in error
@@ -210,14 +241,17 @@ def test_every_problem_is_reported_at_once_and_new_contributors_are_not_kept(see
     assert not Contributor.objects.filter(slug="new-writer").exists()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("title: No dashes\n", "bad.md:1: the file must start with a line of three dashes (---)"),
-    ("---\ntitle: Never closed\n", "bad.md: no closing --- line ends the front matter."),
-    ("---\ntitle: A\nslug: [unclosed\n---\nBody\n", "bad.md:4: the front matter is not valid YAML"),
-    ("---\n- a list\n---\nBody\n", "bad.md:2: the front matter must be a set of 'field: value' lines."),
-    ("---\ntitle: A\ntitle: B\n---\nBody\n", "bad.md:3: title: appears twice."),
-    ("---\ntitle: A\n---\nBody\n", "bad.md:2: slug: is required."),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("title: No dashes\n", "bad.md:1: the file must start with a line of three dashes (---)"),
+        ("---\ntitle: Never closed\n", "bad.md: no closing --- line ends the front matter."),
+        ("---\ntitle: A\nslug: [unclosed\n---\nBody\n", "bad.md:4: the front matter is not valid YAML"),
+        ("---\n- a list\n---\nBody\n", "bad.md:2: the front matter must be a set of 'field: value' lines."),
+        ("---\ntitle: A\ntitle: B\n---\nBody\n", "bad.md:3: title: appears twice."),
+        ("---\ntitle: A\n---\nBody\n", "bad.md:2: slug: is required."),
+    ],
+)
 def test_a_malformed_file_is_refused_with_its_line(seed_article, tmp_path, text, message):
     state = everything()
     assert message in refused(bad_file(tmp_path, text))

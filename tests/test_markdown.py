@@ -14,10 +14,14 @@ def test_tables_render_with_alignment():
 def test_heading_ids_are_stable_and_the_toc_lists_level_two_only():
     text = "## First part\n\nText\n\n### Detail\n\n## Second: part & more\n\nText"
     first, second = markdown.render(text), markdown.render(text)
-    assert first.toc == second.toc == [
-        {"id": "first-part", "title": "First part"},
-        {"id": "second-part-more", "title": "Second: part & more"},
-    ]
+    assert (
+        first.toc
+        == second.toc
+        == [
+            {"id": "first-part", "title": "First part"},
+            {"id": "second-part-more", "title": "Second: part & more"},
+        ]
+    )
     assert '<h3 id="detail">Detail</h3>' in first.html
 
 
@@ -95,7 +99,9 @@ def test_external_links_get_noopener_and_internal_ones_do_not():
 
 def test_only_images_uploaded_to_the_site_are_kept(settings):
     settings.MEDIA_URL = "/media/"
-    html = markdown.render("![a](/media/uploads/x.png) ![b](https://tracker.example/p.gif) ![c](//evil.example/x.png)").html
+    html = markdown.render(
+        "![a](/media/uploads/x.png) ![b](https://tracker.example/p.gif) ![c](//evil.example/x.png)"
+    ).html
     assert 'src="/media/uploads/x.png"' in html
     assert "tracker.example" not in html
     assert "evil.example" not in html

@@ -9,8 +9,14 @@ from django.utils import timezone
 
 from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm
 
-from .factories import (ArticleFactory, FAQFactory, FoodSourceFactory, KeyPointFactory,
-                        ReferenceFactory, SupplementFormFactory)
+from .factories import (
+    ArticleFactory,
+    FAQFactory,
+    FoodSourceFactory,
+    KeyPointFactory,
+    ReferenceFactory,
+    SupplementFormFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +53,9 @@ def test_slugs_are_unique():
         ArticleFactory(slug="same")
 
 
-@pytest.mark.parametrize("factory", [KeyPointFactory, SupplementFormFactory, FoodSourceFactory,
-                                     FAQFactory, ReferenceFactory])
+@pytest.mark.parametrize(
+    "factory", [KeyPointFactory, SupplementFormFactory, FoodSourceFactory, FAQFactory, ReferenceFactory]
+)
 def test_two_rows_of_one_article_cannot_share_an_order(factory):
     article = ArticleFactory()
     factory(article=article, order=1)
@@ -65,7 +72,9 @@ def test_rows_come_back_in_their_order():
 
 
 def test_bioavailability_is_an_ordered_scale_the_database_holds():
-    assert SupplementForm.Bioavailability.LOW < SupplementForm.Bioavailability.GOOD < SupplementForm.Bioavailability.HIGH
+    assert (
+        SupplementForm.Bioavailability.LOW < SupplementForm.Bioavailability.GOOD < SupplementForm.Bioavailability.HIGH
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         SupplementFormFactory(bioavailability=9)
 

@@ -22,8 +22,10 @@ BASE = settings.BASE_DIR
 def production_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
     env.update(
-        ENV_FILE="", DJANGO_SETTINGS_MODULE="site_config.settings.prod",
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="example.org,127.0.0.1",
+        ENV_FILE="",
+        DJANGO_SETTINGS_MODULE="site_config.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.org,127.0.0.1",
     )
     env.update(extra)
     return env
@@ -32,23 +34,31 @@ def production_env(**extra):
 def test_production_settings_pass_the_deploy_check_with_no_issues():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=BASE, env=production_env(), capture_output=True, text=True,
+        cwd=BASE,
+        env=production_env(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_production_cookies_are_secure_and_http_only():
-    code = ("import django, json; django.setup(); from django.conf import settings as s; "
-            "print(json.dumps([s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
-            "s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS, s.DEBUG]))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=BASE, env=production_env(),
-                            capture_output=True, text=True)
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS, s.DEBUG]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE, env=production_env(), capture_output=True, text=True
+    )
     assert result.stdout.strip() == "[true, true, true, true, 31536000, false]", result.stderr
 
 
-@pytest.mark.parametrize("url", ["/", "/articles/does-magnesium-help-osteoporosis/", "/articles/missing/",
-                                 "/admin/login/", "/static/css/site.css"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/articles/does-magnesium-help-osteoporosis/", "/articles/missing/", "/admin/login/", "/static/css/site.css"],
+)
 def test_every_response_carries_the_security_headers(client, seed_article, url):
     response = client.get(url)
     assert response.status_code in (200, 404)
@@ -73,8 +83,9 @@ def test_signing_in_sets_secure_http_only_cookies(django_user_model):
     client = Client(enforce_csrf_checks=False)
     login_page = client.get("/admin/login/", secure=True)
     assert login_page.cookies["csrftoken"]["secure"] and login_page.cookies["csrftoken"]["httponly"]
-    response = client.post("/admin/login/?next=/admin/", {"username": "chief", "password": "a-long-test-password"},
-                           secure=True)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "chief", "password": "a-long-test-password"}, secure=True
+    )
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
@@ -82,8 +93,10 @@ def test_signing_in_sets_secure_http_only_cookies(django_user_model):
 
 def test_static_files_are_hashed_compressed_and_cached_forever(tmp_path, settings):
     settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     settings.WHITENOISE_USE_FINDERS = False
     settings.WHITENOISE_AUTOREFRESH = False
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -108,14 +121,23 @@ def test_the_production_start_command_serves_the_site(tmp_path):
     """scripts/start-production: collectstatic, then gunicorn with an access log on stdout."""
     db = tmp_path / "site.sqlite3"
     env = production_env(
-        DATABASE_URL=f"sqlite:///{db}", STATIC_ROOT=str(tmp_path / "static"), SECURE_SSL_REDIRECT="false",
-        BIND=f"127.0.0.1:{free_port()}", WEB_CONCURRENCY="2", PYTHON=sys.executable,
+        DATABASE_URL=f"sqlite:///{db}",
+        STATIC_ROOT=str(tmp_path / "static"),
+        SECURE_SSL_REDIRECT="false",
+        BIND=f"127.0.0.1:{free_port()}",
+        WEB_CONCURRENCY="2",
+        PYTHON=sys.executable,
     )
     for command in (["migrate", "--noinput"], ["loaddata", "initial_article"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE, env=env, check=True,
-                       capture_output=True)
-    server = subprocess.Popen(["sh", "scripts/start-production"], cwd=BASE, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE, env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        ["sh", "scripts/start-production"],
+        cwd=BASE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://{env['BIND']}"
     try:
         for _ in range(100):
@@ -125,8 +147,9 @@ def test_the_production_start_command_serves_the_site(tmp_path):
             except requests.ConnectionError:
                 time.sleep(0.1)
         assert health.status_code == 200 and health.json()["database"] == "ok"
-        page = requests.get(base + "/articles/does-magnesium-help-osteoporosis/",
-                            headers={"Host": "example.org"}, timeout=5)
+        page = requests.get(
+            base + "/articles/does-magnesium-help-osteoporosis/", headers={"Host": "example.org"}, timeout=5
+        )
         assert page.status_code == 200
         assert "Does Magnesium Help Osteoporosis?" in page.text
         stylesheet = page.text.split('rel="stylesheet" href="')[1].split('"')[0]

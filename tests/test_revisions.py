@@ -17,8 +17,10 @@ from .factories import ArticleFactory, FAQFactory, KeyPointFactory, ReferenceFac
 
 pytestmark = pytest.mark.django_db
 
-BODY = ("## Evidence\n\nLozenges may shorten a cold by about a day.[^1]\n\n"
-        "## Safety\n\nHigh doses upset the stomach.\n\n## Bottom line\n\nTry them early.")
+BODY = (
+    "## Evidence\n\nLozenges may shorten a cold by about a day.[^1]\n\n"
+    "## Safety\n\nHigh doses upset the stomach.\n\n## Bottom line\n\nTry them early."
+)
 
 
 def soup(response):
@@ -42,12 +44,19 @@ def base_version(page):
 def form_data(page):
     """What the browser sends when the article form on this page is saved as it stands."""
     form = page.select_one("form#article_form")
-    data = {field["name"]: field.get("value", "") for field in form.select("input[name]")
-            if field.get("type") not in ("checkbox", "submit")}
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field.get("type") not in ("checkbox", "submit")
+    }
     data.update({field["name"]: "on" for field in form.select("input[type=checkbox][checked]")})
     data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("textarea")})
-    data.update({select["name"]: (select.select_one("option[selected]") or {}).get("value", "")
-                 for select in form.select("select:not([multiple])")})
+    data.update(
+        {
+            select["name"]: (select.select_one("option[selected]") or {}).get("value", "")
+            for select in form.select("select:not([multiple])")
+        }
+    )
     data["topics"] = [option["value"] for option in form.select("#id_topics option[selected]")]
     return {key: value for key, value in data.items() if "__prefix__" not in key}
 
@@ -66,8 +75,7 @@ def key_point_titles(article):
 
 @pytest.fixture
 def priya(django_user_model):
-    return django_user_model.objects.create_superuser("priya", "", "pw-for-tests", first_name="Priya",
-                                                      last_name="Shah")
+    return django_user_model.objects.create_superuser("priya", "", "pw-for-tests", first_name="Priya", last_name="Shah")
 
 
 @pytest.fixture
@@ -105,8 +113,11 @@ def test_an_admin_save_is_a_revision_by_its_editor_holding_every_row(edited, pri
     assert baseline.revision.get_comment() == "As it stood before revisions were recorded."
 
     def held(version, model, attribute):
-        return sorted(getattr(v._object_version.object, attribute)
-                      for v in version.revision.version_set.all() if v.content_type.model == model)
+        return sorted(
+            getattr(v._object_version.object, attribute)
+            for v in version.revision.version_set.all()
+            if v.content_type.model == model
+        )
 
     assert held(baseline, "keypoint", "title") == ["Mind the dose", "Start early"]
     assert held(latest, "keypoint", "title") == ["Lozenges, not syrups", "Start early"]
@@ -117,8 +128,10 @@ def test_an_admin_save_is_a_revision_by_its_editor_holding_every_row(edited, pri
 
 
 def test_a_second_save_is_a_third_revision(edited, priya):
-    response = signed_in(priya).post(change_url(edited), {
-        **current_fields(edited, subtitle="What the trials show"), **inline_data(existing_rows(edited))})
+    response = signed_in(priya).post(
+        change_url(edited),
+        {**current_fields(edited, subtitle="What the trials show"), **inline_data(existing_rows(edited))},
+    )
     assert response.status_code == 302, errors_of(response)
     assert len(versions(edited)) == 3
     assert versions(edited)[0]._object_version.object.subtitle == "What the trials show"
@@ -172,8 +185,11 @@ def test_compare_shows_the_body_word_by_word_and_each_row_added_removed_or_chang
     assert [d.get_text().strip() for d in body.select("del")] == ["a day"]
     assert [i.get_text().strip() for i in body.select("ins")] == ["two days"]
     assert "Lozenges may shorten a cold by about" in body.get_text()
-    rows = {(div.h3.select_one(".row-change__kind").get_text(), div.h3.contents[0].strip())
-            for section in sections.values() for div in section.select(".row-change")}
+    rows = {
+        (div.h3.select_one(".row-change__kind").get_text(), div.h3.contents[0].strip())
+        for section in sections.values()
+        for div in section.select(".row-change")
+    }
     assert rows == {
         ("(added)", "Lozenges, not syrups"),
         ("(removed)", "Mind the dose"),
@@ -213,7 +229,8 @@ def test_compare_needs_two_revisions_of_this_article(admin_client, edited):
 
 def test_diffs_escape_what_they_show():
     assert revisions.word_diff("Use <b>less</b> salt", "Use <i>less</i> salt") == (
-        "Use &lt;<del>b</del><ins>i</ins>&gt;less&lt;/<del>b</del><ins>i</ins>&gt; salt")
+        "Use &lt;<del>b</del><ins>i</ins>&gt;less&lt;/<del>b</del><ins>i</ins>&gt; salt"
+    )
     shown = revisions.text_diff("One.\nTwo.\nThree.\nFour.\nFive.", "One.\nTwo.\nThree <x>.\nFour.\nFive.")
     assert "One." not in shown and "Five." not in shown  # only the change and a paragraph either side
     assert "Two." in shown and "Four." in shown and "&lt;x&gt;" in shown and "<x>" not in shown
@@ -238,7 +255,8 @@ def test_a_revision_preview_is_the_article_as_it_was_under_a_banner(admin_client
     banner = " ".join(page.select_one(".staff-banner").get_text(" ", strip=True).split())
     assert banner.startswith("Revision preview.") and "not at what readers see now" in banner
     assert page.select_one(".staff-banner a[href$='/history/']")["href"] == reverse(
-        "admin:articles_article_history", args=[edited.pk])
+        "admin:articles_article_history", args=[edited.pk]
+    )
     newer = soup(admin_client.get(reverse("admin:articles_article_revision_preview", args=[edited.pk, latest.pk])))
     assert newer.h1.get_text() == "Zinc and the common cold"
     assert "by about two days" in newer.get_text(" ") and "Priya Shah" in newer.select_one(".staff-banner").get_text()
@@ -258,8 +276,10 @@ def test_a_revision_preview_is_for_staff_with_permission_only(edited, client, re
 def test_a_revision_is_previewed_only_under_its_own_article(admin_client, edited):
     other = ArticleFactory()
     _, baseline = versions(edited)
-    assert admin_client.get(
-        reverse("admin:articles_article_revision_preview", args=[other.pk, baseline.pk])).status_code == 404
+    assert (
+        admin_client.get(reverse("admin:articles_article_revision_preview", args=[other.pk, baseline.pk])).status_code
+        == 404
+    )
 
 
 # Restore and recover
@@ -278,7 +298,9 @@ def test_restoring_a_revision_brings_back_the_body_and_the_rows(admin_client, ed
     assert key_point_titles(restored) == ["Start early", "Mind the dose"]  # the deleted one back, the added one gone
     assert list(restored.faqs.values_list("question", flat=True)) == ["Does zinc prevent colds?"]
     assert list(restored.references.values_list("order", "title")) == [
-        (1, "Zinc lozenges and the common cold"), (2, "An old review of zinc syrups")]
+        (1, "Zinc lozenges and the common cold"),
+        (2, "An old review of zinc syrups"),
+    ]
     assert "by about a day" in restored.body_text and restored.citations == {"1": 1}
     assert versions(restored)[0].revision.get_comment().startswith("Reverted to previous version")
     public = client.get(restored.get_absolute_url()).content.decode()
@@ -319,10 +341,16 @@ def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited, clie
     listing = soup(admin_client.get(reverse("admin:articles_article_recoverlist")))
     row = next(tr for tr in listing.select("#change-history tbody tr") if "Zinc and the common cold" in tr.get_text())
     link = row.select_one("a[href*='/recover/']")
-    preview = soup(admin_client.get(reverse("admin:articles_article_revision_preview",
-                                            args=[pk, link["href"].rstrip("/").split("/")[-1]])))
-    assert preview.select_one(".staff-banner").get_text(" ", strip=True).startswith(
-        "Revision preview of a deleted article.")
+    preview = soup(
+        admin_client.get(
+            reverse("admin:articles_article_revision_preview", args=[pk, link["href"].rstrip("/").split("/")[-1]])
+        )
+    )
+    assert (
+        preview.select_one(".staff-banner")
+        .get_text(" ", strip=True)
+        .startswith("Revision preview of a deleted article.")
+    )
     response = post_form(admin_client, link["href"], soup(admin_client.get(link["href"])))
     assert response.status_code == 302, errors_of(response)
     recovered = Article.objects.get(pk=pk)
@@ -336,7 +364,8 @@ def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited, clie
 
 
 def test_of_two_editors_on_the_same_page_the_second_is_refused_and_keeps_what_they_typed(
-        edited, priya, django_user_model):
+    edited, priya, django_user_model
+):
     tom = django_user_model.objects.create_superuser("tom", "", "pw-for-tests", first_name="Tom", last_name="Berg")
     first, second = signed_in(priya), signed_in(tom)
     page_a, page_b = soup(first.get(change_url(edited))), soup(second.get(change_url(edited)))
@@ -415,17 +444,20 @@ def test_a_recover_form_opened_before_the_article_was_recovered_and_edited_is_re
 migration = importlib.import_module("articles.migrations.0010_contributors_from_bylines")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Ana Ruiz, MD", ("Ana Ruiz", "MD")),
-    ("Ana Ruiz, MD, MPH", ("Ana Ruiz", "MD, MPH")),
-    ("Citewell Editorial Team", ("Citewell Editorial Team", "")),
-    ("Smith, Jones and Co", ("Smith, Jones and Co", "")),
-    ("Ana Ruiz, M.D.", ("Ana Ruiz", "M.D.")),
-    ("John Smith, Jr.", ("John Smith, Jr.", "")),
-    ("Ana Ruiz ,  MD ", ("Ana Ruiz", "MD")),
-    ("MD", ("MD", "")),
-    ("Ana Ruiz, MD,", ("Ana Ruiz", "MD")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ana Ruiz, MD", ("Ana Ruiz", "MD")),
+        ("Ana Ruiz, MD, MPH", ("Ana Ruiz", "MD, MPH")),
+        ("Citewell Editorial Team", ("Citewell Editorial Team", "")),
+        ("Smith, Jones and Co", ("Smith, Jones and Co", "")),
+        ("Ana Ruiz, M.D.", ("Ana Ruiz", "M.D.")),
+        ("John Smith, Jr.", ("John Smith, Jr.", "")),
+        ("Ana Ruiz ,  MD ", ("Ana Ruiz", "MD")),
+        ("MD", ("MD", "")),
+        ("Ana Ruiz, MD,", ("Ana Ruiz", "MD")),
+    ],
+)
 def test_split_credentials(text, expected):
     assert migration.split_credentials(text) == expected
 
@@ -444,8 +476,16 @@ def test_the_migration_makes_a_reviewer_of_a_name_however_it_was_spaced():
         OldArticle = old.get_model("articles", "Article")
         # The reviewer's name was typed with two spaces, the writer's once with a trailing one.
         for slug, author, reviewer in [("one", "Sam  Lee", "Ana  Ruiz, MD"), ("two", "Sam Lee ", "")]:
-            OldArticle.objects.create(title=slug, slug=slug, lead="l", summary="s", body="b", author=author,
-                                      medical_reviewer=reviewer, meta_description="")
+            OldArticle.objects.create(
+                title=slug,
+                slug=slug,
+                lead="l",
+                summary="s",
+                body="b",
+                author=author,
+                medical_reviewer=reviewer,
+                meta_description="",
+            )
         call_command("migrate", verbosity=0)
         people = {c.display_name: c.role for c in Contributor.objects.all()}
         assert people == {"Sam Lee": "writer", "Ana Ruiz, MD": "medical_reviewer"}
@@ -464,10 +504,21 @@ def test_the_migration_turns_text_bylines_into_contributors_and_teams_into_organ
     call_command("migrate", "articles", "0009_contributors", verbosity=0)
     old = MigrationExecutor(connection).loader.project_state([("articles", "0009_contributors")]).apps
     OldArticle = old.get_model("articles", "Article")
-    for slug, author, reviewer in [("a", "Sam Lee", "Ana Ruiz, MD"), ("b", "Ana Ruiz, MD", ""),
-                                   ("c", "Citewell Editorial Team", "Citewell Editorial Team")]:
-        OldArticle.objects.create(title=slug, slug=slug, lead="l", summary="s", body="b", author=author,
-                                  medical_reviewer=reviewer, meta_description="")
+    for slug, author, reviewer in [
+        ("a", "Sam Lee", "Ana Ruiz, MD"),
+        ("b", "Ana Ruiz, MD", ""),
+        ("c", "Citewell Editorial Team", "Citewell Editorial Team"),
+    ]:
+        OldArticle.objects.create(
+            title=slug,
+            slug=slug,
+            lead="l",
+            summary="s",
+            body="b",
+            author=author,
+            medical_reviewer=reviewer,
+            meta_description="",
+        )
     call_command("migrate", verbosity=0)
     articles = {a.slug: a for a in Article.objects.select_related("author", "medical_reviewer")}
     assert articles["a"].author.display_name == "Sam Lee" and articles["a"].author.role == "writer"
@@ -475,4 +526,8 @@ def test_the_migration_turns_text_bylines_into_contributors_and_teams_into_organ
     assert articles["a"].medical_reviewer.role == "medical_reviewer"
     assert articles["b"].author == articles["a"].medical_reviewer and articles["b"].medical_reviewer is None
     team = articles["c"].author
-    assert team == articles["c"].medical_reviewer and team.kind == "organization" and team.slug == "citewell-editorial-team"
+    assert (
+        team == articles["c"].medical_reviewer
+        and team.kind == "organization"
+        and team.slug == "citewell-editorial-team"
+    )

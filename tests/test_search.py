@@ -43,8 +43,9 @@ def test_finds_words_in_key_points_and_faq_answers(client):
 
 def test_a_title_match_ranks_above_a_body_match(client):
     ArticleFactory(title="Sleep and screens", body="## Notes\n\nSome say selenium matters here.")
-    ArticleFactory(title="Selenium basics", body="## Notes\n\nA trace mineral.", published_at=timezone.now()
-                   - timedelta(days=30))
+    ArticleFactory(
+        title="Selenium basics", body="## Notes\n\nA trace mineral.", published_at=timezone.now() - timedelta(days=30)
+    )
     assert results(client, "selenium")[1] == ["Selenium basics", "Sleep and screens"]
 
 
@@ -66,7 +67,8 @@ def test_results_are_paginated(client, settings):
     assert len(third) == 1 and third_page.select_one(".pagination a[rel=next]") is None
     assert third_page.select_one(".pagination a[rel=prev]")["href"] == "?q=chromium&page=2"
     assert set(first) | set(results(client, "chromium", page=2)[1]) | set(third) == {
-        f"Chromium note {n}" for n in range(5)}
+        f"Chromium note {n}" for n in range(5)
+    }
     assert results(client, "chromium", page=9)[0].select_one(".empty").get_text() == "No more results."
     assert client.get("/search/", {"q": "chromium", "page": "x"}).status_code == 404
 
@@ -77,11 +79,36 @@ def test_a_very_long_query_is_cut_to_a_bound(client, seed_article):
     assert titles == ["Does Magnesium Help Osteoporosis?"]
 
 
-@pytest.mark.parametrize("query", [
-    '"', "'", "'; DROP TABLE articles_article; --", "1 OR 1=1", "%", "_", "%_%", "\\", "*", "^", "()",
-    "NEAR(magnesium bone)", "magnesium AND", "OR", "-", '"unterminated', "col:magnesium", "{}[]",
-    "<script>alert(1)</script>", "\x00", "\x01\x02", "ü ñ 漢字", "🦴🦴", "-magnesium", "magnesium -bone",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "'",
+        "'; DROP TABLE articles_article; --",
+        "1 OR 1=1",
+        "%",
+        "_",
+        "%_%",
+        "\\",
+        "*",
+        "^",
+        "()",
+        "NEAR(magnesium bone)",
+        "magnesium AND",
+        "OR",
+        "-",
+        '"unterminated',
+        "col:magnesium",
+        "{}[]",
+        "<script>alert(1)</script>",
+        "\x00",
+        "\x01\x02",
+        "ü ñ 漢字",
+        "🦴🦴",
+        "-magnesium",
+        "magnesium -bone",
+    ],
+)
 def test_odd_characters_and_sql_are_plain_text(client, seed_article, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
@@ -105,8 +132,9 @@ def test_no_match_says_so(client, seed_article):
     assert "No published article matches “unobtainium”" in page.select_one(".empty").get_text()
 
 
-@pytest.mark.parametrize("url", ["/", "/articles/does-magnesium-help-osteoporosis/", "/topics/minerals/",
-                                 "/search/", "/articles/missing/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/articles/does-magnesium-help-osteoporosis/", "/topics/minerals/", "/search/", "/articles/missing/"]
+)
 def test_the_search_box_is_on_every_page(client, seed_article, url):
     page = BeautifulSoup(client.get(url).content, "html.parser")
     form = page.select_one("header form[role=search]")

@@ -51,9 +51,26 @@ PAYLOADS = [
     "<h2 id=references>clobber</h2>",
     "<scr<script>ipt>alert(1)</script>",
 ]
-FORBIDDEN_TAGS = ["script", "style", "iframe", "object", "embed", "form", "input", "button",
-                  "svg", "math", "base", "meta", "textarea", "template", "video", "source",
-                  "noscript", "link"]
+FORBIDDEN_TAGS = [
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "svg",
+    "math",
+    "base",
+    "meta",
+    "textarea",
+    "template",
+    "video",
+    "source",
+    "noscript",
+    "link",
+]
 URL_ATTRIBUTES = ["href", "src", "action", "formaction", "data", "xlink:href", "srcset", "poster"]
 
 
@@ -100,10 +117,17 @@ def test_payload_in_a_key_point_is_shown_as_text(client, payload):
     assert item.get_text() == f"{payload}: {payload}"
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "vbscript:x", "ftp://example.org/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:x",
+        "ftp://example.org/x",
+    ],
+)
 def test_a_reference_url_that_is_not_a_web_address_is_never_linked(client, url):
     reference = ReferenceFactory(url=url, doi="", pmid="")
     Reference.objects.filter(pk=reference.pk).update(url=url)  # as if saved without validation
@@ -172,10 +196,15 @@ def upload(client, name, content, content_type):
     )
 
 
-@pytest.mark.parametrize("fmt, ext, content_type", [
-    ("PNG", "png", "image/png"), ("JPEG", "jpg", "image/jpeg"),
-    ("GIF", "gif", "image/gif"), ("WEBP", "webp", "image/webp"),
-])
+@pytest.mark.parametrize(
+    "fmt, ext, content_type",
+    [
+        ("PNG", "png", "image/png"),
+        ("JPEG", "jpg", "image/jpeg"),
+        ("GIF", "gif", "image/gif"),
+        ("WEBP", "webp", "image/webp"),
+    ],
+)
 def test_editors_can_upload_raster_images(editor_client, media_root, fmt, ext, content_type):
     response = upload(editor_client, f"photo.{ext}", image_bytes(fmt), content_type)
     assert response.status_code == 200
@@ -190,12 +219,15 @@ def test_upload_is_stored_under_its_real_type_whatever_its_name(editor_client, m
     assert [p.suffix for p in (media_root / "uploads").iterdir()] == [".png"]
 
 
-@pytest.mark.parametrize("name, content, content_type", [
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"),
-    ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/png"),
-    ("page.png", b"<html><script>alert(1)</script></html>", "image/png"),
-    ("doc.pdf", b"%PDF-1.4 not an image", "application/pdf"),
-])
+@pytest.mark.parametrize(
+    "name, content, content_type",
+    [
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"),
+        ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/png"),
+        ("page.png", b"<html><script>alert(1)</script></html>", "image/png"),
+        ("doc.pdf", b"%PDF-1.4 not an image", "application/pdf"),
+    ],
+)
 def test_uploads_that_are_not_raster_images_are_refused(editor_client, media_root, name, content, content_type):
     response = upload(editor_client, name, content, content_type)
     assert response.status_code == 400
@@ -213,8 +245,15 @@ def run_settings(module, **env):
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
     clean.update(ENV_FILE="", DJANGO_SETTINGS_MODULE=module, **env)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
-        cwd=django_settings.BASE_DIR, env=clean, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
+        cwd=django_settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -238,7 +277,7 @@ def test_production_runs_with_debug_off_even_if_asked_otherwise():
 
 def test_uploaded_images_are_served_with_their_type_and_far_future_caching(editor_client, client, media_root):
     code = upload(editor_client, "photo.png", image_bytes("PNG"), "image/png").json()["image_code"]
-    url = code[len("![]("):-1]
+    url = code[len("![](") : -1]
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -247,9 +286,15 @@ def test_uploaded_images_are_served_with_their_type_and_far_future_caching(edito
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("path", ["/media/uploads/../../settings.py", "/media/uploads/notes.txt",
-                                  "/media/uploads/00000000-0000-0000-0000-000000000000.png",
-                                  "/media/other/secret.png"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/uploads/../../settings.py",
+        "/media/uploads/notes.txt",
+        "/media/uploads/00000000-0000-0000-0000-000000000000.png",
+        "/media/other/secret.png",
+    ],
+)
 def test_nothing_else_under_media_is_served(client, media_root, path):
     (media_root / "uploads").mkdir(exist_ok=True)
     (media_root / "uploads" / "notes.txt").write_text("private")

@@ -34,8 +34,11 @@ def test_article_graph_has_the_medical_page_and_the_article(client, seed_article
     webpage, article = nodes["MedicalWebPage"], nodes["Article"]
     assert webpage["url"] == SITE + SEED
     assert webpage["lastReviewed"] == "2026-10-06"
-    assert webpage["reviewedBy"] == {"@type": "Organization", "name": "Citewell Editorial Team",
-                                     "url": SITE + "/contributors/citewell-editorial-team/"}
+    assert webpage["reviewedBy"] == {
+        "@type": "Organization",
+        "name": "Citewell Editorial Team",
+        "url": SITE + "/contributors/citewell-editorial-team/",
+    }
     assert article["headline"] == "Does Magnesium Help Osteoporosis?"
     assert article["description"] == seed_article.meta_description
     for key in ("datePublished", "dateModified"):
@@ -103,10 +106,16 @@ def test_no_draft_appears_in_any_structured_data(client, seed_article):
         assert "Secret draft" not in client.get(url).content.decode(), url
 
 
-@pytest.mark.parametrize("url, og_type", [
-    ("/", "website"), (SEED, "article"), ("/topics/", "website"), ("/topics/minerals/", "website"),
-    ("/search/?q=magnesium", "website"),
-])
+@pytest.mark.parametrize(
+    "url, og_type",
+    [
+        ("/", "website"),
+        (SEED, "article"),
+        ("/topics/", "website"),
+        ("/topics/minerals/", "website"),
+        ("/search/?q=magnesium", "website"),
+    ],
+)
 def test_every_public_page_has_title_description_canonical_and_social_tags(client, seed_article, url, og_type):
     soup = page(client, url)
     assert soup.title.get_text().strip()
@@ -127,7 +136,10 @@ def test_article_pages_carry_their_publication_times(client, seed_article):
     assert soup.select_one('meta[property="article:published_time"]')["content"] == "2025-03-18T09:00:00+00:00"
     assert soup.select_one('meta[property="article:modified_time"]')["content"] == "2026-10-06T14:30:00+00:00"
     assert [m["content"] for m in soup.select('meta[property="article:tag"]')] == [
-        "Bone health", "Minerals", "Supplements"]
+        "Bone health",
+        "Minerals",
+        "Supplements",
+    ]
 
 
 def test_search_results_ask_not_to_be_indexed(client, seed_article):

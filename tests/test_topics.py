@@ -22,8 +22,10 @@ def soup(response):
 
 @pytest.fixture
 def topics(db):
-    return {name: Topic.objects.create(name=name, slug=name.lower().replace(" ", "-"))
-            for name in ("Bone health", "Minerals", "Sleep", "Supplements")}
+    return {
+        name: Topic.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+        for name in ("Bone health", "Minerals", "Sleep", "Supplements")
+    }
 
 
 def published(title, topics, days_ago=1, **kwargs):
@@ -98,7 +100,11 @@ def test_related_articles_keep_the_page_to_a_constant_number_of_queries(client, 
 def test_the_initial_article_is_filed_under_its_topics(client, seed_article):
     assert [t.name for t in seed_article.topics.all()] == ["Bone health", "Minerals", "Supplements"]
     byline = soup(client.get(seed_article.get_absolute_url())).select_one(".byline__topics")
-    assert [a["href"] for a in byline.select("a")] == ["/topics/bone-health/", "/topics/minerals/", "/topics/supplements/"]
+    assert [a["href"] for a in byline.select("a")] == [
+        "/topics/bone-health/",
+        "/topics/minerals/",
+        "/topics/supplements/",
+    ]
 
 
 @pytest.mark.parametrize("page_cache", [True, False])
@@ -106,15 +112,15 @@ def test_related_articles_follow_every_change_at_once(client, topics, settings, 
     settings.PAGE_CACHE = page_cache
     main = published("Main", [topics["Minerals"], topics["Sleep"]])
     published("Older neighbour", [topics["Minerals"]], days_ago=5)
-    assert [a.get_text() for a in soup(client.get(main.get_absolute_url())).select(".related a")] == [
-        "Older neighbour"]
+    assert [a.get_text() for a in soup(client.get(main.get_absolute_url())).select(".related a")] == ["Older neighbour"]
     newcomer = published("Close newcomer", [topics["Minerals"], topics["Sleep"]], days_ago=2)
     assert [a.get_text() for a in soup(client.get(main.get_absolute_url())).select(".related a")] == [
-        "Close newcomer", "Older neighbour"]
+        "Close newcomer",
+        "Older neighbour",
+    ]
     newcomer.title = "Close newcomer, retitled"
     newcomer.save()
     assert "Close newcomer, retitled" in client.get(main.get_absolute_url()).content.decode()
     newcomer.status = "draft"
     newcomer.save()
-    assert [a.get_text() for a in soup(client.get(main.get_absolute_url())).select(".related a")] == [
-        "Older neighbour"]
+    assert [a.get_text() for a in soup(client.get(main.get_absolute_url())).select(".related a")] == ["Older neighbour"]

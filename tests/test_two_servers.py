@@ -46,20 +46,40 @@ def servers(tmp_path):
 
     redis.Redis.from_url(CACHE_URL).flushdb()
     env = production_env(
-        DATABASE_URL=database_url(), CACHE_URL=CACHE_URL, STATIC_ROOT=str(tmp_path / "static"),
-        SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false", CONN_MAX_AGE="60",
+        DATABASE_URL=database_url(),
+        CACHE_URL=CACHE_URL,
+        STATIC_ROOT=str(tmp_path / "static"),
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        CONN_MAX_AGE="60",
         ALLOWED_HOSTS="127.0.0.1",
     )
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                   cwd=settings.BASE_DIR, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, env=env, check=True
+    )
     processes, urls = [], []
     for _ in range(2):
         port = free_port()
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "site_config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "2", "--access-logfile", "-"],
-            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "site_config.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--access-logfile",
+                    "-",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         urls.append(f"http://127.0.0.1:{port}")
     try:
         for url in urls:
@@ -94,15 +114,21 @@ def test_an_edit_through_one_server_is_served_by_the_other_at_once(servers, djan
     editor = requests.Session()
     login = editor.get(first + "/admin/login/", timeout=5)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
-    signed_in = editor.post(first + "/admin/login/?next=/admin/", timeout=5, data={
-        "csrfmiddlewaretoken": token, "username": "chief", "password": "a-long-test-password"})
+    signed_in = editor.post(
+        first + "/admin/login/?next=/admin/",
+        timeout=5,
+        data={"csrfmiddlewaretoken": token, "username": "chief", "password": "a-long-test-password"},
+    )
     assert signed_in.url.endswith("/admin/") and "sessionid" in editor.cookies
 
     article = Article.objects.get()
     form = editor.get(first + change_url(article), timeout=5)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    data = {**current_fields(article, title="Magnesium and Osteoporosis, Revisited"),
-            **inline_data(existing_rows(article)), "csrfmiddlewaretoken": token}
+    data = {
+        **current_fields(article, title="Magnesium and Osteoporosis, Revisited"),
+        **inline_data(existing_rows(article)),
+        "csrfmiddlewaretoken": token,
+    }
     saved = editor.post(first + change_url(article), data=data, timeout=10, allow_redirects=False)
     assert saved.status_code == 302, saved.text[:2000]
 

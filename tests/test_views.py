@@ -10,8 +10,14 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from .factories import (ArticleFactory, FAQFactory, FoodSourceFactory, KeyPointFactory,
-                        ReferenceFactory, SupplementFormFactory)
+from .factories import (
+    ArticleFactory,
+    FAQFactory,
+    FoodSourceFactory,
+    KeyPointFactory,
+    ReferenceFactory,
+    SupplementFormFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +115,16 @@ def test_blocks_render_in_place_or_after_the_body(client):
     SupplementFormFactory(article=placed, order=1)
     body = soup(client.get(placed.get_absolute_url())).select_one(".article-body")
     ids = [el["id"] for el in body.find_all(id=True)]
-    assert ids == ["food", "food-sources", "food-sources-title", "food-chart-title", "food-chart-desc", "pills",
-                   "supplement-forms", "supplement-forms-title"]
+    assert ids == [
+        "food",
+        "food-sources",
+        "food-sources-title",
+        "food-chart-title",
+        "food-chart-desc",
+        "pills",
+        "supplement-forms",
+        "supplement-forms-title",
+    ]
 
 
 @pytest.mark.parametrize("status, when", [("draft", None), ("in_review", None), ("published", "future")])
@@ -153,7 +167,7 @@ def test_missing_article_is_a_styled_404(client):
     assert response.status_code == 404
     page = soup(response)
     assert "We can’t find that page" in page.select_one("h1").get_text()
-    assert page.select_one('link[rel=stylesheet]')
+    assert page.select_one("link[rel=stylesheet]")
 
 
 def make_article_with(faqs):

@@ -49,8 +49,10 @@ def act(client, action, *articles):
 def column(client, name, **params):
     """{title: text of the column} for each row of the article list."""
     page = soup(client.get(CHANGELIST, params))
-    return {tr.select_one("th a").get_text(): tr.select_one(f"td.field-{name}").get_text(" ", strip=True)
-            for tr in page.select("#result_list tbody tr")}
+    return {
+        tr.select_one("th a").get_text(): tr.select_one(f"td.field-{name}").get_text(" ", strip=True)
+        for tr in page.select("#result_list tbody tr")
+    }
 
 
 def listed(client, **params):
@@ -76,7 +78,8 @@ def test_publishing_a_draft_from_its_change_page_without_a_reviewer_is_refused_o
     assert response.status_code == 200
     assert "Please correct the error below." in soup(response).select_one(".errornote").get_text()
     assert field_errors(response, "medical_reviewer") == [
-        "Choose the medical reviewer: an article is published only once reviewed."]
+        "Choose the medical reviewer: an article is published only once reviewed."
+    ]
     assert field_errors(response, "last_reviewed_on") == []
     stored = Article.objects.get(pk=article.pk)
     assert (stored.status, stored.published_at, stored.lock_version) == ("draft", None, saves)
@@ -87,7 +90,8 @@ def test_publishing_without_a_review_date_is_refused_on_that_field(admin_client,
     response = save_change_page(admin_client, article, status="published", published_at_0="", published_at_1="")
     assert response.status_code == 200
     assert field_errors(response, "last_reviewed_on") == [
-        "Enter the date of the medical review: an article is published only once reviewed."]
+        "Enter the date of the medical review: an article is published only once reviewed."
+    ]
     assert field_errors(response, "medical_reviewer") == []
     assert Article.objects.get(pk=article.pk).status == "in_review"
     assert client.get(article.get_absolute_url()).status_code == 404
@@ -116,7 +120,8 @@ def test_a_writer_cannot_be_the_medical_reviewer(admin_client):
     response = save_change_page(admin_client, article, medical_reviewer=str(writer.pk))
     assert response.status_code == 200
     assert field_errors(response, "medical_reviewer") == [
-        "Select a valid choice. That choice is not one of the available choices."]
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
     assert Article.objects.get(pk=article.pk).medical_reviewer == reviewer
     # The model says why, whatever made the article.
     article.medical_reviewer = writer
@@ -127,22 +132,30 @@ def test_a_writer_cannot_be_the_medical_reviewer(admin_client):
 
 def test_the_publish_action_publishes_ready_articles_and_names_each_refused_one(admin_client):
     ready = ArticleFactory(draft=True, title="Ready to go")
-    no_reviewer = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, medical_reviewer=None,
-                                 title="Nobody reviewed")
+    no_reviewer = ArticleFactory(
+        status=Article.Status.IN_REVIEW, published_at=None, medical_reviewer=None, title="Nobody reviewed"
+    )
     no_date = ArticleFactory(draft=True, last_reviewed_on=None, title="No review date")
-    writer_reviewed = ArticleFactory(draft=True, title="Writer reviewed",
-                                     medical_reviewer=ContributorFactory(name="Sam Lee"))
+    writer_reviewed = ArticleFactory(
+        draft=True, title="Writer reviewed", medical_reviewer=ContributorFactory(name="Sam Lee")
+    )
     response = act(admin_client, "publish", ready, no_reviewer, no_date, writer_reviewed)
     messages = messages_of(response)
     assert "Published 1 article(s)." in messages
     assert "“Nobody reviewed”: Choose the medical reviewer: an article is published only once reviewed." in messages
-    assert ("“No review date”: Enter the date of the medical review: an article is published only once reviewed."
-            in messages)
+    assert (
+        "“No review date”: Enter the date of the medical review: an article is published only once reviewed."
+        in messages
+    )
     assert "“Writer reviewed”: Sam Lee is not a medical reviewer; choose one who is." in messages
     assert list(Article.objects.published().values_list("title", flat=True)) == ["Ready to go"]
     statuses = dict(Article.objects.values_list("title", "status"))
-    assert statuses == {"Ready to go": "published", "Nobody reviewed": "in_review", "No review date": "draft",
-                        "Writer reviewed": "draft"}
+    assert statuses == {
+        "Ready to go": "published",
+        "Nobody reviewed": "in_review",
+        "No review date": "draft",
+        "Writer reviewed": "draft",
+    }
     assert latest_revision(ready).get_comment() == "Published."
     assert not Version.objects.get_for_object(no_reviewer).filter(revision__comment="Published.").exists()
 
@@ -163,8 +176,7 @@ def test_publishing_a_draft_with_a_future_time_schedules_it(admin_client):
     assert column(admin_client, "state")["Vitamin K and bone"] == f"Scheduled for {local:%-d %b %Y, %H:%M}"
 
 
-def test_a_scheduled_article_is_listed_as_such_hidden_from_readers_and_live_once_its_time_passes(
-        admin_client, client):
+def test_a_scheduled_article_is_listed_as_such_hidden_from_readers_and_live_once_its_time_passes(admin_client, client):
     article = ArticleFactory(title="Coming soon", published_at=timezone.now() + datetime.timedelta(hours=3))
     ArticleFactory(title="Out now")
     ArticleFactory(title="Still a draft", draft=True)
@@ -191,7 +203,10 @@ def test_submit_for_review_moves_drafts_on_and_names_what_it_leaves(admin_client
     assert "“Being checked”: it is in review, not a draft." in messages
     assert "“Already live”: it is published, not a draft." in messages
     assert dict(Article.objects.values_list("title", "status")) == {
-        "First draft": "in_review", "Being checked": "in_review", "Already live": "published"}
+        "First draft": "in_review",
+        "Being checked": "in_review",
+        "Already live": "published",
+    }
     assert listed(admin_client, state="in_review") == ["Being checked", "First draft"]
     assert column(admin_client, "state")["First draft"] == "In review"
     revision = latest_revision(draft)
@@ -221,22 +236,29 @@ def test_the_review_due_column_shows_the_due_date_or_since_when_it_is_overdue(ad
 def test_the_overdue_filter_lists_exactly_the_overdue_articles(admin_client):
     today = timezone.localdate()
     ArticleFactory(title="Reviewed a year ago today", last_reviewed_on=add_months(today, -12))
-    ArticleFactory(title="Reviewed a year ago tomorrow",
-                   last_reviewed_on=add_months(today, -12) + datetime.timedelta(days=1))
+    ArticleFactory(
+        title="Reviewed a year ago tomorrow", last_reviewed_on=add_months(today, -12) + datetime.timedelta(days=1)
+    )
     ArticleFactory(title="Reviewed two years ago", last_reviewed_on=add_months(today, -24))
     ArticleFactory(title="Never reviewed draft", draft=True, last_reviewed_on=None)
     ArticleFactory(title="Reviewed today", last_reviewed_on=today)
     assert listed(admin_client, review="overdue") == [
-        "Never reviewed draft", "Reviewed a year ago today", "Reviewed two years ago"]
+        "Never reviewed draft",
+        "Reviewed a year ago today",
+        "Reviewed two years ago",
+    ]
     assert listed(admin_client, review="current") == ["Reviewed a year ago tomorrow", "Reviewed today"]
     assert listed(admin_client, review="soon") == ["Reviewed a year ago tomorrow"]
 
 
-@pytest.mark.parametrize("today, overdue, leap_day_column", [
-    (datetime.date(2025, 2, 27), [], "28 Feb 2025"),
-    (datetime.date(2025, 2, 28), ["Leap day", "Day before"], "Overdue since 28 Feb 2025"),
-    (datetime.date(2025, 3, 1), ["Leap day", "Day before", "First of March"], "Overdue since 28 Feb 2025"),
-])
+@pytest.mark.parametrize(
+    "today, overdue, leap_day_column",
+    [
+        (datetime.date(2025, 2, 27), [], "28 Feb 2025"),
+        (datetime.date(2025, 2, 28), ["Leap day", "Day before"], "Overdue since 28 Feb 2025"),
+        (datetime.date(2025, 3, 1), ["Leap day", "Day before", "First of March"], "Overdue since 28 Feb 2025"),
+    ],
+)
 def test_a_review_on_29_february_falls_due_on_28_february(admin_client, today, overdue, leap_day_column):
     ArticleFactory(title="Leap day", last_reviewed_on=datetime.date(2024, 2, 29))
     ArticleFactory(title="Day before", last_reviewed_on=datetime.date(2024, 2, 28))
@@ -259,7 +281,8 @@ def test_the_review_interval_setting_moves_due_dates_and_the_filter(admin_client
     settings.REVIEW_INTERVAL_MONTHS = 6
     assert listed(admin_client, review="overdue") == ["Seven months", "Thirteen months"]
     assert column(admin_client, "review_due")["Seven months"] == (
-        f"Overdue since {add_months(seven_months, 6):%-d %b %Y}")
+        f"Overdue since {add_months(seven_months, 6):%-d %b %Y}"
+    )
 
     settings.REVIEW_INTERVAL_MONTHS = 24
     assert listed(admin_client, review="overdue") == []
@@ -317,8 +340,9 @@ def test_the_byline_names_the_writer_and_the_reviewer_and_links_their_pages(clie
     updated = timezone.localtime(Article.objects.get(pk=article.pk).updated_at)
     byline = soup(client.get(article.get_absolute_url())).select_one(".byline")
     people = " ".join(byline.select_one(".byline__people").get_text(" ", strip=True).split())
-    assert people == (f"Written by Sam Lee · Medically reviewed by Ana Ruiz, MD · "
-                      f"Updated {updated:%B} {updated.day}, {updated.year}")
+    assert people == (
+        f"Written by Sam Lee · Medically reviewed by Ana Ruiz, MD · Updated {updated:%B} {updated.day}, {updated.year}"
+    )
     assert "Last reviewed on March 9, 2026" in " ".join(byline.select_one(".byline__dates").get_text(" ").split())
     links = {a.get_text(): a["href"] for a in byline.select(".byline__people a")}
     assert links == {"Sam Lee": "/contributors/sam-lee/", "Ana Ruiz, MD": "/contributors/ana-ruiz/"}
@@ -332,8 +356,11 @@ def test_an_unreviewed_draft_has_no_reviewer_in_its_byline(admin_client):
     byline = soup(admin_client.get(article.get_absolute_url())).select_one(".byline")
     assert "Medically reviewed by" not in byline.get_text()
     assert "Last reviewed on" not in byline.get_text()
-    assert byline.select_one(".byline__people").get_text(" ", strip=True).startswith(
-        "Written by Citewell Editorial Team · Updated")
+    assert (
+        byline.select_one(".byline__people")
+        .get_text(" ", strip=True)
+        .startswith("Written by Citewell Editorial Team · Updated")
+    )
 
 
 # Content warnings on the change page
@@ -348,19 +375,23 @@ def warnings_on(client, article):
 CLEAN_BODY = "## Evidence\n\nTrials are small.[^1]\n\n### In older adults\n\nFewer trials."
 
 
-@pytest.mark.parametrize("problem, expected", [
-    ("uncited reference",
-     "Reference 2 is never cited: cite with [^N] in the body or an FAQ, or remove."),
-    ("no meta description",
-     "The meta description is missing: search engines and shared links will show the quick summary, cut short."),
-    ("long meta description",
-     "The meta description has 200 characters; search engines cut it after 160."),
-    ("no reviewer",
-     "No medical reviewer is chosen: the article cannot be published until one has reviewed it."),
-    ("skipped heading level",
-     "The heading “Dosing” is level 4 (####) right after level 2: use ### so screen reader users can "
-     "follow the outline."),
-])
+@pytest.mark.parametrize(
+    "problem, expected",
+    [
+        ("uncited reference", "Reference 2 is never cited: cite with [^N] in the body or an FAQ, or remove."),
+        (
+            "no meta description",
+            "The meta description is missing: search engines and shared links will show the quick summary, cut short.",
+        ),
+        ("long meta description", "The meta description has 200 characters; search engines cut it after 160."),
+        ("no reviewer", "No medical reviewer is chosen: the article cannot be published until one has reviewed it."),
+        (
+            "skipped heading level",
+            "The heading “Dosing” is level 4 (####) right after level 2: use ### so screen reader users can "
+            "follow the outline.",
+        ),
+    ],
+)
 def test_each_content_problem_alone_is_exactly_one_warning(admin_client, problem, expected):
     fields = {"body": CLEAN_BODY, "meta_description": "What trials say."}
     if problem == "no meta description":
@@ -392,8 +423,13 @@ def test_the_seed_article_shows_none_of_the_warnings(admin_client, seed_article)
 
 
 def test_all_problems_together_and_the_warnings_after_a_save(admin_client):
-    article = ArticleFactory(body="## Evidence\n\nTrials.[^1]\n\n#### Too deep\n\nText.", meta_description="",
-                             medical_reviewer=None, status=Article.Status.DRAFT, published_at=None)
+    article = ArticleFactory(
+        body="## Evidence\n\nTrials.[^1]\n\n#### Too deep\n\nText.",
+        meta_description="",
+        medical_reviewer=None,
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
     for order in (1, 2):
         ReferenceFactory(article=article, order=order)
     article.refresh_from_db()
@@ -406,9 +442,14 @@ def test_all_problems_together_and_the_warnings_after_a_save(admin_client):
     ]
     assert warnings_on(admin_client, article) == expected
     # A save goes through despite them, and says them again, article by article.
-    response = admin_client.post(change_url(article), {
-        **current_fields(article, title="Deep headings", published_at_0="", published_at_1=""),
-        **inline_data(existing_rows(article))}, follow=True)
+    response = admin_client.post(
+        change_url(article),
+        {
+            **current_fields(article, title="Deep headings", published_at_0="", published_at_1=""),
+            **inline_data(existing_rows(article)),
+        },
+        follow=True,
+    )
     assert Article.objects.get(pk=article.pk).title == "Deep headings"
     messages = messages_of(response)
     reported = [m for m in messages if m.startswith("“Deep headings”: ")]

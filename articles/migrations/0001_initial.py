@@ -8,132 +8,365 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text='The address: /articles/<slug>/.', max_length=200, unique=True)),
-                ('subtitle', models.CharField(blank=True, max_length=250)),
-                ('lead', models.TextField(help_text='The opening paragraph, shown under the byline. Plain text.')),
-                ('summary', models.TextField(help_text='Two or three sentences shown as the Quick Summary.', verbose_name='quick summary')),
-                ('body', markdownx.models.MarkdownxField(help_text="Markdown. Start each section with a ## heading (### for a subsection); the table of contents is built from the ## headings. Cite a reference by its order number: [^2], or several at once: [^2,4], placed after the sentence's full stop. Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that table; without a marker it follows the body.")),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published')], db_index=True, default='draft', max_length=20)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='Readers see a published article from this moment on.', null=True, verbose_name='published')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('last_reviewed_on', models.DateField(blank=True, null=True, verbose_name='last reviewed')),
-                ('author', models.CharField(max_length=120)),
-                ('medical_reviewer', models.CharField(blank=True, max_length=120)),
-                ('meta_description', models.CharField(help_text='Shown by search engines and when the page is shared; at most 160 characters.', max_length=160)),
-                ('nutrient_name', models.CharField(blank=True, help_text='The nutrient the food sources are measured in, e.g. Magnesium.', max_length=60)),
-                ('daily_value_mg', models.DecimalField(blank=True, decimal_places=1, help_text="The adult Daily Value; each food's percentage is computed from it.", max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.1'))], verbose_name='daily value (mg)')),
-                ('disclaimer', models.TextField(blank=True, help_text="Leave blank to show the site's standard medical disclaimer.", verbose_name='disclaimer override')),
-                ('body_html', models.TextField(default='', editable=False)),
-                ('toc', models.JSONField(default=list, editable=False)),
-                ('citations', models.JSONField(default=dict, editable=False)),
-                ('word_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('reading_minutes', models.PositiveSmallIntegerField(default=1, editable=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(help_text="The address: /articles/<slug>/.", max_length=200, unique=True)),
+                ("subtitle", models.CharField(blank=True, max_length=250)),
+                ("lead", models.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="Two or three sentences shown as the Quick Summary.", verbose_name="quick summary"
+                    ),
+                ),
+                (
+                    "body",
+                    markdownx.models.MarkdownxField(
+                        help_text="Markdown. Start each section with a ## heading (### for a subsection); the table of contents is built from the ## headings. Cite a reference by its order number: [^2], or several at once: [^2,4], placed after the sentence's full stop. Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that table; without a marker it follows the body."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("in_review", "In review"), ("published", "Published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Readers see a published article from this moment on.",
+                        null=True,
+                        verbose_name="published",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("last_reviewed_on", models.DateField(blank=True, null=True, verbose_name="last reviewed")),
+                ("author", models.CharField(max_length=120)),
+                ("medical_reviewer", models.CharField(blank=True, max_length=120)),
+                (
+                    "meta_description",
+                    models.CharField(
+                        help_text="Shown by search engines and when the page is shared; at most 160 characters.",
+                        max_length=160,
+                    ),
+                ),
+                (
+                    "nutrient_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The nutrient the food sources are measured in, e.g. Magnesium.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "daily_value_mg",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="The adult Daily Value; each food's percentage is computed from it.",
+                        max_digits=8,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.1"))],
+                        verbose_name="daily value (mg)",
+                    ),
+                ),
+                (
+                    "disclaimer",
+                    models.TextField(
+                        blank=True,
+                        help_text="Leave blank to show the site's standard medical disclaimer.",
+                        verbose_name="disclaimer override",
+                    ),
+                ),
+                ("body_html", models.TextField(default="", editable=False)),
+                ("toc", models.JSONField(default=list, editable=False)),
+                ("citations", models.JSONField(default=dict, editable=False)),
+                ("word_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("reading_minutes", models.PositiveSmallIntegerField(default=1, editable=False)),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'published'])), name='article_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='article_published_has_date', violation_error_message='A published article needs a publish date.'), models.CheckConstraint(condition=models.Q(('daily_value_mg__isnull', True), ('daily_value_mg__gt', 0), _connector='OR'), name='article_daily_value_positive')],
+                "ordering": ["-published_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["draft", "in_review", "published"])),
+                        name="article_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "published"), _negated=True),
+                            ("published_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="article_published_has_date",
+                        violation_error_message="A published article needs a publish date.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("daily_value_mg__isnull", True), ("daily_value_mg__gt", 0), _connector="OR"
+                        ),
+                        name="article_daily_value_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FAQ',
+            name="FAQ",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(help_text='Position on the page; each row of an article needs its own number.')),
-                ('question', models.CharField(max_length=250)),
-                ('answer', markdownx.models.MarkdownxField(help_text='Markdown. Cite a reference by its order number, e.g. [^2].')),
-                ('answer_html', models.TextField(default='', editable=False)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='faqs', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        help_text="Position on the page; each row of an article needs its own number."
+                    ),
+                ),
+                ("question", models.CharField(max_length=250)),
+                (
+                    "answer",
+                    markdownx.models.MarkdownxField(
+                        help_text="Markdown. Cite a reference by its order number, e.g. [^2]."
+                    ),
+                ),
+                ("answer_html", models.TextField(default="", editable=False)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="faqs", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'FAQ',
-                'verbose_name_plural': 'FAQs',
-                'ordering': ['order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('article', 'order'), name='faq_unique_order', violation_error_message='Each row of an article needs its own order number.')],
+                "verbose_name": "FAQ",
+                "verbose_name_plural": "FAQs",
+                "ordering": ["order"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "order"),
+                        name="faq_unique_order",
+                        violation_error_message="Each row of an article needs its own order number.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FoodSource',
+            name="FoodSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(help_text='Position on the page; each row of an article needs its own number.')),
-                ('name', models.CharField(max_length=120)),
-                ('category', models.CharField(blank=True, max_length=80)),
-                ('serving', models.CharField(help_text='For example: 1 oz, 1/2 cup, 1 slice.', max_length=60)),
-                ('amount_mg', models.DecimalField(decimal_places=1, max_digits=8, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount (mg)')),
-                ('source', models.CharField(blank=True, help_text='Where the amount comes from, e.g. NIH ODS or USDA FoodData Central.', max_length=120)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='food_sources', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        help_text="Position on the page; each row of an article needs its own number."
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("category", models.CharField(blank=True, max_length=80)),
+                ("serving", models.CharField(help_text="For example: 1 oz, 1/2 cup, 1 slice.", max_length=60)),
+                (
+                    "amount_mg",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=8,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="amount (mg)",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the amount comes from, e.g. NIH ODS or USDA FoodData Central.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="food_sources", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('article', 'order'), name='foodsource_unique_order', violation_error_message='Each row of an article needs its own order number.'), models.CheckConstraint(condition=models.Q(('amount_mg__gte', 0)), name='foodsource_amount_not_negative')],
+                "ordering": ["order"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "order"),
+                        name="foodsource_unique_order",
+                        violation_error_message="Each row of an article needs its own order number.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_mg__gte", 0)), name="foodsource_amount_not_negative"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='KeyPoint',
+            name="KeyPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(help_text='Position on the page; each row of an article needs its own number.')),
-                ('title', models.CharField(max_length=120)),
-                ('text', models.TextField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_points', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        help_text="Position on the page; each row of an article needs its own number."
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("text", models.TextField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="key_points", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('article', 'order'), name='keypoint_unique_order', violation_error_message='Each row of an article needs its own order number.')],
+                "ordering": ["order"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "order"),
+                        name="keypoint_unique_order",
+                        violation_error_message="Each row of an article needs its own order number.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(help_text='Position on the page; each row of an article needs its own number.')),
-                ('authors', models.CharField(blank=True, max_length=300)),
-                ('title', models.CharField(max_length=300)),
-                ('publisher', models.CharField(blank=True, help_text='With volume and pages where there are some, e.g. Nutrients 5(8):3022-3033.', max_length=200, verbose_name='journal or publisher')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('doi', models.CharField(blank=True, max_length=200, validators=[django.core.validators.RegexValidator('^10\\.\\d{4,9}/\\S+$', 'Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/).')], verbose_name='DOI')),
-                ('pmid', models.CharField(blank=True, max_length=12, validators=[django.core.validators.RegexValidator('^[1-9]\\d{0,8}$', 'A PubMed ID is a number such as 23912329.')], verbose_name='PMID')),
-                ('url', models.CharField(blank=True, max_length=500, validators=[django.core.validators.URLValidator(message='Enter a full http:// or https:// address.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        help_text="Position on the page; each row of an article needs its own number."
+                    ),
+                ),
+                ("authors", models.CharField(blank=True, max_length=300)),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True,
+                        help_text="With volume and pages where there are some, e.g. Nutrients 5(8):3022-3033.",
+                        max_length=200,
+                        verbose_name="journal or publisher",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "doi",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^10\\.\\d{4,9}/\\S+$",
+                                "Enter a DOI such as 10.3390/nu5083022 (without https://doi.org/).",
+                            )
+                        ],
+                        verbose_name="DOI",
+                    ),
+                ),
+                (
+                    "pmid",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[1-9]\\d{0,8}$", "A PubMed ID is a number such as 23912329."
+                            )
+                        ],
+                        verbose_name="PMID",
+                    ),
+                ),
+                (
+                    "url",
+                    models.CharField(
+                        blank=True,
+                        max_length=500,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter a full http:// or https:// address.", schemes=["http", "https"]
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="references", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('article', 'order'), name='reference_unique_order', violation_error_message='Each row of an article needs its own order number.')],
+                "ordering": ["order"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "order"),
+                        name="reference_unique_order",
+                        violation_error_message="Each row of an article needs its own order number.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SupplementForm',
+            name="SupplementForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(help_text='Position on the page; each row of an article needs its own number.')),
-                ('name', models.CharField(max_length=120)),
-                ('bioavailability', models.PositiveSmallIntegerField(choices=[(1, 'Low'), (2, 'Moderate'), (3, 'Good'), (4, 'High')])),
-                ('common_use', models.CharField(max_length=200)),
-                ('efficacy', models.CharField(max_length=250, verbose_name='bone-health efficacy')),
-                ('notes', models.TextField(blank=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplement_forms', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        help_text="Position on the page; each row of an article needs its own number."
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "bioavailability",
+                    models.PositiveSmallIntegerField(choices=[(1, "Low"), (2, "Moderate"), (3, "Good"), (4, "High")]),
+                ),
+                ("common_use", models.CharField(max_length=200)),
+                ("efficacy", models.CharField(max_length=250, verbose_name="bone-health efficacy")),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supplement_forms",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('article', 'order'), name='supplementform_unique_order', violation_error_message='Each row of an article needs its own order number.'), models.CheckConstraint(condition=models.Q(('bioavailability__gte', 1), ('bioavailability__lte', 4)), name='supplementform_bioavailability_valid')],
+                "ordering": ["order"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "order"),
+                        name="supplementform_unique_order",
+                        violation_error_message="Each row of an article needs its own order number.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("bioavailability__gte", 1), ("bioavailability__lte", 4)),
+                        name="supplementform_bioavailability_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -16,9 +16,7 @@ def create_editors(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     editors, _ = Group.objects.get_or_create(name="Editors")
     codenames = [f"{action}_{model}" for model in MODELS for action in ACTIONS]
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-    )
+    editors.permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
 
 
 def remove_editors(apps, schema_editor):

@@ -12,29 +12,32 @@ def create_version(apps, schema_editor):
     now = timezone.now()
     upcoming = Article.objects.filter(status="published", published_at__gt=now).order_by("published_at")
     ContentVersion.objects.create(
-        id=1, value=time.time_ns() // 1000, changed_at=now,
+        id=1,
+        value=time.time_ns() // 1000,
+        changed_at=now,
         next_publish_at=upcoming.values_list("published_at", flat=True).first(),
     )
     # The triggers that keep it current are installed after every migrate (articles.signals).
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_editors_group'),
+        ("articles", "0002_editors_group"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContentVersion',
+            name="ContentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.BigIntegerField()),
-                ('changed_at', models.DateTimeField()),
-                ('next_publish_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.BigIntegerField()),
+                ("changed_at", models.DateTimeField()),
+                ("next_publish_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='contentversion_single_row')],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("id", 1)), name="contentversion_single_row")
+                ],
             },
         ),
         migrations.RunPython(create_version, migrations.RunPython.noop),

@@ -4,24 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_content_version'),
+        ("articles", "0003_content_version"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='published_at',
-            field=models.DateTimeField(blank=True, help_text='Readers see a published article from this moment on.', null=True, verbose_name='published'),
+            model_name="article",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Readers see a published article from this moment on.",
+                null=True,
+                verbose_name="published",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published')], default='draft', max_length=20),
+            model_name="article",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("in_review", "In review"), ("published", "Published")],
+                default="draft",
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', 'published_at'], name='article_status_published_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "published_at"], name="article_status_published_idx"),
         ),
     ]

@@ -5,46 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_published_index'),
+        ("articles", "0004_published_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(help_text='The address: /topics/<slug>/.', max_length=80, unique=True)),
-                ('description', models.TextField(blank=True, help_text="A sentence or two shown on the topic's page.")),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(help_text="The address: /topics/<slug>/.", max_length=80, unique=True)),
+                ("description", models.TextField(blank=True, help_text="A sentence or two shown on the topic's page.")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='body_text',
-            field=models.TextField(default='', editable=False),
+            model_name="article",
+            name="body_text",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='search_text',
-            field=models.TextField(default='', editable=False),
+            model_name="article",
+            name="search_text",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.CreateModel(
-            name='SlugRedirect',
+            name="SlugRedirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_slug', models.SlugField(max_length=200, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='old_slugs', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("old_slug", models.SlugField(max_length=200, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="old_slugs", to="articles.article"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='article',
-            name='topics',
-            field=models.ManyToManyField(blank=True, help_text='The first topic, alphabetically, leads the breadcrumb trail.', related_name='articles', to='articles.topic'),
+            model_name="article",
+            name="topics",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The first topic, alphabetically, leads the breadcrumb trail.",
+                related_name="articles",
+                to="articles.topic",
+            ),
         ),
     ]

@@ -10,8 +10,11 @@ def editors_edit_topics(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(*Permission.objects.filter(
-        content_type__app_label="articles", codename__in=["add_topic", "change_topic", "view_topic"]))
+    editors.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles", codename__in=["add_topic", "change_topic", "view_topic"]
+        )
+    )
 
 
 def fill_search_text(apps, schema_editor):
@@ -21,8 +24,7 @@ def fill_search_text(apps, schema_editor):
     for article in Article.objects.all():
         rows = {name: getattr(article, name).all() for name in markdown.TEXT_ROWS}
         fields = markdown.text_fields(article, article.body_html, rows)
-        Article.objects.filter(pk=article.pk).update(
-            body_text=fields["body_text"], search_text=fields["search_text"])
+        Article.objects.filter(pk=article.pk).update(body_text=fields["body_text"], search_text=fields["search_text"])
 
 
 class Migration(migrations.Migration):

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_editors_topics_backfill'),
+        ("articles", "0006_editors_topics_backfill"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='article',
-            name='article_status_published_idx',
+            model_name="article",
+            name="article_status_published_idx",
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', 'published_at'], include=('id',), name='article_status_published_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "published_at"], include=("id",), name="article_status_published_idx"),
         ),
     ]

@@ -4,20 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_published_index_covers_id'),
+        ("articles", "0007_published_index_covers_id"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='slug',
-            field=models.SlugField(help_text='The address: /articles/this-slug/. Letters, numbers and hyphens.', max_length=200, unique=True),
+            model_name="article",
+            name="slug",
+            field=models.SlugField(
+                help_text="The address: /articles/this-slug/. Letters, numbers and hyphens.",
+                max_length=200,
+                unique=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='topic',
-            name='slug',
-            field=models.SlugField(help_text='The address: /topics/this-slug/. Letters, numbers and hyphens.', max_length=80, unique=True),
+            model_name="topic",
+            name="slug",
+            field=models.SlugField(
+                help_text="The address: /topics/this-slug/. Letters, numbers and hyphens.", max_length=80, unique=True
+            ),
         ),
     ]

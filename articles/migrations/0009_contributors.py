@@ -5,52 +5,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0008_slug_help_text'),
+        ("articles", "0008_slug_help_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='lock_version',
+            model_name="article",
+            name="lock_version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='last_reviewed_on',
-            field=models.DateField(blank=True, help_text='The date of the last medical review; a new review falls due after the review interval.', null=True, verbose_name='last reviewed'),
+            model_name="article",
+            name="last_reviewed_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The date of the last medical review; a new review falls due after the review interval.",
+                null=True,
+                verbose_name="last reviewed",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='meta_description',
-            field=models.CharField(blank=True, help_text='Shown by search engines and when the page is shared; at most 160 characters, or search engines cut it. Blank uses the quick summary.', max_length=320),
+            model_name="article",
+            name="meta_description",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown by search engines and when the page is shared; at most 160 characters, or search engines cut it. Blank uses the quick summary.",
+                max_length=320,
+            ),
         ),
         migrations.CreateModel(
-            name='Contributor',
+            name="Contributor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(help_text='The address: /contributors/this-slug/. Letters, numbers and hyphens.', max_length=120, unique=True)),
-                ('credentials', models.CharField(blank=True, help_text='Letters shown after the name, such as MD, RD or PhD, separated by commas.', max_length=60)),
-                ('role', models.CharField(choices=[('writer', 'Writer'), ('medical_reviewer', 'Medical reviewer')], default='writer', help_text='Only medical reviewers can be chosen to review an article.', max_length=20)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organization', 'Team or organization')], default='person', max_length=20)),
-                ('bio', models.TextField(blank=True, help_text='Two or three sentences on their training and work. Plain text.', verbose_name='short bio')),
-                ('profile_url', models.URLField(blank=True, help_text='An official profile elsewhere, such as a hospital, university or registry page.', max_length=300, verbose_name='profile URL')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The address: /contributors/this-slug/. Letters, numbers and hyphens.",
+                        max_length=120,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "credentials",
+                    models.CharField(
+                        blank=True,
+                        help_text="Letters shown after the name, such as MD, RD or PhD, separated by commas.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("writer", "Writer"), ("medical_reviewer", "Medical reviewer")],
+                        default="writer",
+                        help_text="Only medical reviewers can be chosen to review an article.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organization", "Team or organization")],
+                        default="person",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "bio",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences on their training and work. Plain text.",
+                        verbose_name="short bio",
+                    ),
+                ),
+                (
+                    "profile_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="An official profile elsewhere, such as a hospital, university or registry page.",
+                        max_length=300,
+                        verbose_name="profile URL",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['writer', 'medical_reviewer'])), name='contributor_role_valid'), models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organization'])), name='contributor_kind_valid')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["writer", "medical_reviewer"])), name="contributor_role_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["person", "organization"])), name="contributor_kind_valid"
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='reviewer',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.contributor'),
+            model_name="article",
+            name="reviewer",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="articles.contributor"
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='writer',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.contributor'),
+            model_name="article",
+            name="writer",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="articles.contributor"
+            ),
         ),
     ]

@@ -40,7 +40,9 @@ def forwards(apps, schema_editor):
                 n += 1
                 slug = f"{base}-{n}"
             found[text] = Contributor.objects.create(
-                name=name, slug=slug, credentials=credentials,
+                name=name,
+                slug=slug,
+                credentials=credentials,
                 role="medical_reviewer" if text in reviewers else "writer",
                 kind="organization" if GROUP_NAME.search(name) else "person",
             )
@@ -56,13 +58,16 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     for article in Article.objects.select_related("writer", "reviewer"):
+
         def text(c):
             return f"{c.name}, {c.credentials}" if c and c.credentials else (c.name if c else "")
-        Article.objects.filter(pk=article.pk).update(author=text(article.writer), medical_reviewer=text(article.reviewer))
+
+        Article.objects.filter(pk=article.pk).update(
+            author=text(article.writer), medical_reviewer=text(article.reviewer)
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("articles", "0009_contributors"),
     ]

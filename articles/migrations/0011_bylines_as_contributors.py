@@ -3,7 +3,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("articles", "0010_contributors_from_bylines"),
     ]
@@ -17,16 +16,22 @@ class Migration(migrations.Migration):
             model_name="article",
             name="author",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="articles_written",
-                to="articles.contributor", verbose_name="written by",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles_written",
+                to="articles.contributor",
+                verbose_name="written by",
             ),
         ),
         migrations.AlterField(
             model_name="article",
             name="medical_reviewer",
             field=models.ForeignKey(
-                blank=True, help_text="Required to publish.", limit_choices_to={"role": "medical_reviewer"},
-                null=True, on_delete=django.db.models.deletion.PROTECT, related_name="articles_reviewed",
+                blank=True,
+                help_text="Required to publish.",
+                limit_choices_to={"role": "medical_reviewer"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles_reviewed",
                 to="articles.contributor",
             ),
         ),

@@ -10,10 +10,12 @@ def editors_edit_contributors(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(*Permission.objects.filter(
-        content_type__app_label="articles",
-        codename__in=["add_contributor", "change_contributor", "view_contributor"],
-    ))
+    editors.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=["add_contributor", "change_contributor", "view_contributor"],
+        )
+    )
 
 
 class Migration(migrations.Migration):

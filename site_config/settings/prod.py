@@ -20,8 +20,7 @@ if not SITE_URL:  # noqa: F405
     host = ALLOWED_HOSTS[0]  # noqa: F405
     if host.startswith(".") or "*" in host:
         raise ImproperlyConfigured(  # noqa: F405
-            "SITE_URL is not set and the first of ALLOWED_HOSTS is a pattern; set SITE_URL, "
-            "e.g. https://example.org."
+            "SITE_URL is not set and the first of ALLOWED_HOSTS is a pattern; set SITE_URL, e.g. https://example.org."
         )
     SITE_URL = f"https://{host}"
 

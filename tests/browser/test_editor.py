@@ -75,8 +75,10 @@ def test_an_editor_writes_publishes_and_a_reader_reads_the_article(signed_in, li
 
     body = page.locator("#id_body")
     body.click()
-    page.keyboard.type("## What the trials show\n\nLozenges taken early may help.[^1]\n\n"
-                       "<script>alert('body')</script>\n\n**Bottom line:** ask a pharmacist.")
+    page.keyboard.type(
+        "## What the trials show\n\nLozenges taken early may help.[^1]\n\n"
+        "<script>alert('body')</script>\n\n**Bottom line:** ask a pharmacist."
+    )
     preview = body.locator("xpath=..").locator(".markdownx-preview")
     expect(preview.locator("h2")).to_have_text("What the trials show")
     expect(preview.locator("strong")).to_have_text("Bottom line:")
@@ -119,6 +121,6 @@ def test_an_editor_writes_publishes_and_a_reader_reads_the_article(signed_in, li
     expect(article.locator("#faq")).to_contain_text("Can zinc prevent colds?")
     expect(article.locator("#references")).to_contain_text("Zinc lozenges and the common cold")
     expect(article.locator(".disclaimer")).to_be_visible()
-    assert article.locator('.article-body script').count() == 0
+    assert article.locator(".article-body script").count() == 0
     assert dialogs == []
     reader.close()

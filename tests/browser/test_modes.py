@@ -20,7 +20,8 @@ def site(live_server):
 
 def colour(page, selector, prop, pseudo=None):
     return page.locator(selector).first.evaluate(
-        f"(e) => getComputedStyle(e, {repr(pseudo) if pseudo else 'null'}).getPropertyValue('{prop}')")
+        f"(e) => getComputedStyle(e, {repr(pseudo) if pseudo else 'null'}).getPropertyValue('{prop}')"
+    )
 
 
 def test_dark_mode_follows_the_system_setting(browser, site):
@@ -29,10 +30,15 @@ def test_dark_mode_follows_the_system_setting(browser, site):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
         page.goto(site + ARTICLE)
-        seen[scheme] = {name: colour(page, selector, prop) for name, (selector, prop) in {
-            "page": ("body", "background-color"), "text": ("body", "color"),
-            "bar": (".chart__bar", "fill"), "chart text": (".chart__label", "fill"),
-        }.items()}
+        seen[scheme] = {
+            name: colour(page, selector, prop)
+            for name, (selector, prop) in {
+                "page": ("body", "background-color"),
+                "text": ("body", "color"),
+                "bar": (".chart__bar", "fill"),
+                "chart text": (".chart__label", "fill"),
+            }.items()
+        }
         context.close()
     assert seen["light"]["page"] == "rgb(255, 255, 255)" and seen["light"]["text"] == "rgb(27, 31, 36)"
     assert seen["dark"]["page"] == "rgb(18, 21, 24)" and seen["dark"]["text"] == "rgb(231, 234, 238)"

@@ -15,7 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument(
-            "-o", "--output",
+            "-o",
+            "--output",
             help="Where to write: a file path, or - for standard output. Default: SLUG.md here.",
         )
 

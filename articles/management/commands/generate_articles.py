@@ -13,33 +13,89 @@ from articles import markdown
 from articles.models import FAQ, Article, Contributor, FoodSource, KeyPoint, Reference, SupplementForm, Topic
 
 NUTRIENTS = [
-    ("Vitamin D", 20), ("Calcium", 1300), ("Zinc", 11), ("Iron", 18), ("Magnesium", 420),
-    ("Potassium", 4700), ("Vitamin C", 90), ("Folate", 0.4), ("Vitamin B12", 0.0024),
-    ("Omega-3 fatty acids", None), ("Selenium", 0.055), ("Iodine", 0.15), ("Vitamin K", 0.12),
-    ("Fiber", None), ("Probiotics", None), ("Vitamin A", 0.9), ("Choline", 550), ("Vitamin E", 15),
+    ("Vitamin D", 20),
+    ("Calcium", 1300),
+    ("Zinc", 11),
+    ("Iron", 18),
+    ("Magnesium", 420),
+    ("Potassium", 4700),
+    ("Vitamin C", 90),
+    ("Folate", 0.4),
+    ("Vitamin B12", 0.0024),
+    ("Omega-3 fatty acids", None),
+    ("Selenium", 0.055),
+    ("Iodine", 0.15),
+    ("Vitamin K", 0.12),
+    ("Fiber", None),
+    ("Probiotics", None),
+    ("Vitamin A", 0.9),
+    ("Choline", 550),
+    ("Vitamin E", 15),
 ]
-TEAM = {"slug": "citewell-editorial-team", "name": "Citewell Editorial Team",
-        "role": Contributor.Role.MEDICAL_REVIEWER, "kind": Contributor.Kind.ORGANIZATION}
+TEAM = {
+    "slug": "citewell-editorial-team",
+    "name": "Citewell Editorial Team",
+    "role": Contributor.Role.MEDICAL_REVIEWER,
+    "kind": Contributor.Kind.ORGANIZATION,
+}
 CONDITIONS = [
-    "osteoporosis", "sleep", "anemia", "heart health", "immunity", "migraine", "fatigue",
-    "blood pressure", "pregnancy", "low mood", "muscle cramps", "colds", "joint pain",
-    "memory", "blood sugar", "skin health", "eye health", "hair loss",
+    "osteoporosis",
+    "sleep",
+    "anemia",
+    "heart health",
+    "immunity",
+    "migraine",
+    "fatigue",
+    "blood pressure",
+    "pregnancy",
+    "low mood",
+    "muscle cramps",
+    "colds",
+    "joint pain",
+    "memory",
+    "blood sugar",
+    "skin health",
+    "eye health",
+    "hair loss",
 ]
-CATEGORY = {"Vitamin": "Vitamins", "Calcium": "Minerals", "Zinc": "Minerals", "Iron": "Minerals",
-            "Magnesium": "Minerals", "Potassium": "Minerals", "Selenium": "Minerals", "Iodine": "Minerals"}
+CATEGORY = {
+    "Vitamin": "Vitamins",
+    "Calcium": "Minerals",
+    "Zinc": "Minerals",
+    "Iron": "Minerals",
+    "Magnesium": "Minerals",
+    "Potassium": "Minerals",
+    "Selenium": "Minerals",
+    "Iodine": "Minerals",
+}
 CONDITION_TOPIC = {
-    "osteoporosis": "Bone health", "joint pain": "Bone health", "sleep": "Sleep", "anemia": "Blood health",
-    "heart health": "Heart health", "blood pressure": "Heart health", "immunity": "Immunity", "colds": "Immunity",
-    "migraine": "Brain health", "memory": "Brain health", "low mood": "Brain health", "pregnancy": "Pregnancy",
-    "fatigue": "Energy", "muscle cramps": "Energy", "blood sugar": "Metabolism", "skin health": "Skin, hair and eyes",
-    "eye health": "Skin, hair and eyes", "hair loss": "Skin, hair and eyes",
+    "osteoporosis": "Bone health",
+    "joint pain": "Bone health",
+    "sleep": "Sleep",
+    "anemia": "Blood health",
+    "heart health": "Heart health",
+    "blood pressure": "Heart health",
+    "immunity": "Immunity",
+    "colds": "Immunity",
+    "migraine": "Brain health",
+    "memory": "Brain health",
+    "low mood": "Brain health",
+    "pregnancy": "Pregnancy",
+    "fatigue": "Energy",
+    "muscle cramps": "Energy",
+    "blood sugar": "Metabolism",
+    "skin health": "Skin, hair and eyes",
+    "eye health": "Skin, hair and eyes",
+    "hair loss": "Skin, hair and eyes",
 }
 TOPIC_TEXT = "Evidence-based articles about {}."
 
 
 TITLES = [
-    "Does {n} Help {c}?", "{n} and {c}: What the Evidence Shows",
-    "Can {n} Improve {c}?", "How Much {n} Do You Need for {c}?",
+    "Does {n} Help {c}?",
+    "{n} and {c}: What the Evidence Shows",
+    "Can {n} Improve {c}?",
+    "How Much {n} Do You Need for {c}?",
 ]
 FOODS = [
     ("Nuts and seeds", ["Pumpkin seeds", "Almonds", "Chia seeds", "Cashews", "Sunflower seeds"], "1 oz"),
@@ -63,8 +119,13 @@ SENTENCES = [
     "Older adults, pregnant people and those with certain conditions may need more {n}.",
 ]
 SECTIONS = [
-    "Why {n} Matters", "What the Research Says About {n} and {c}", "Who Might Benefit",
-    "Food Sources of {n}", "Supplements: Forms and Doses", "Risks and Interactions", "The Bottom Line",
+    "Why {n} Matters",
+    "What the Research Says About {n} and {c}",
+    "Who Might Benefit",
+    "Food Sources of {n}",
+    "Supplements: Forms and Doses",
+    "Risks and Interactions",
+    "The Bottom Line",
 ]
 
 
@@ -83,9 +144,12 @@ class Command(BaseCommand):
         start = Article.objects.count()
         began = time.monotonic()
         names = {*CATEGORY.values(), "Other nutrients", "Supplements", *CONDITION_TOPIC.values()}
-        topics = {name: Topic.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name, "description": TOPIC_TEXT.format(name.lower())})[0]
-            for name in sorted(names)}
+        topics = {
+            name: Topic.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "description": TOPIC_TEXT.format(name.lower())}
+            )[0]
+            for name in sorted(names)
+        }
         self.team = Contributor.objects.get_or_create(slug=TEAM["slug"], defaults=TEAM)[0]
         made = 0
         while made < count:
@@ -95,10 +159,11 @@ class Command(BaseCommand):
             made += size
             self.progress(made, count, time.monotonic() - began)
         sys.stderr.write("\n")
-        self.stdout.write(self.style.SUCCESS(
-            f"Created {count} articles in {time.monotonic() - began:.1f} s "
-            f"({Article.objects.count()} in all)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {count} articles in {time.monotonic() - began:.1f} s ({Article.objects.count()} in all)."
+            )
+        )
 
     def progress(self, done, total, elapsed):
         width = 30
@@ -114,10 +179,13 @@ class Command(BaseCommand):
         now = timezone.now()
         drafts = [self.draft(rng, offset + i + 1, now) for i in range(size)]
         articles = Article.objects.bulk_create([article for article, _ in drafts])
-        Article.topics.through.objects.bulk_create([
-            Article.topics.through(article=article, topic=topics[name])
-            for article, (draft, _) in zip(articles, drafts, strict=True) for name in draft.topic_names
-        ])
+        Article.topics.through.objects.bulk_create(
+            [
+                Article.topics.through(article=article, topic=topics[name])
+                for article, (draft, _) in zip(articles, drafts, strict=True)
+                for name in draft.topic_names
+            ]
+        )
         rows = {model: [] for model in (KeyPoint, SupplementForm, FoodSource, FAQ, Reference)}
         for article, (_, children) in zip(articles, drafts, strict=True):
             for model, items in children.items():
@@ -135,21 +203,33 @@ class Command(BaseCommand):
         words = {"n": named, "c": condition}
         published = now - timedelta(days=rng.randint(1, 5 * 365), minutes=rng.randint(0, 1440))
         children = {
-            KeyPoint: [KeyPoint(order=i, title=f"Point {i} on {nutrient}",
-                                text=rng.choice(SENTENCES).format(**words)) for i in range(1, 6)],
+            KeyPoint: [
+                KeyPoint(order=i, title=f"Point {i} on {nutrient}", text=rng.choice(SENTENCES).format(**words))
+                for i in range(1, 6)
+            ],
             SupplementForm: [
-                SupplementForm(order=i, name=f"{nutrient} {form}", bioavailability=rng.randint(1, 4),
-                               common_use=f"General {condition} support", efficacy=rng.choice(SENTENCES).format(**words),
-                               notes=rng.choice(SENTENCES).format(**words))
+                SupplementForm(
+                    order=i,
+                    name=f"{nutrient} {form}",
+                    bioavailability=rng.randint(1, 4),
+                    common_use=f"General {condition} support",
+                    efficacy=rng.choice(SENTENCES).format(**words),
+                    notes=rng.choice(SENTENCES).format(**words),
+                )
                 for i, form in enumerate(["citrate", "glycinate", "oxide", "complex"], start=1)
             ],
             FoodSource: [],
             FAQ: [],
             Reference: [
-                Reference(order=i, authors="Smith J, Lee K, Patel R", year=rng.randint(2005, 2025),
-                          title=f"{nutrient} and {condition}: study {number}-{i}",
-                          publisher=f"J Nutr Res {rng.randint(1, 40)}({rng.randint(1, 12)}):{rng.randint(1, 900)}",
-                          doi=f"10.{rng.randint(1000, 9999)}/cw.{number}.{i}", pmid=str(rng.randint(10**7, 4 * 10**7)))
+                Reference(
+                    order=i,
+                    authors="Smith J, Lee K, Patel R",
+                    year=rng.randint(2005, 2025),
+                    title=f"{nutrient} and {condition}: study {number}-{i}",
+                    publisher=f"J Nutr Res {rng.randint(1, 40)}({rng.randint(1, 12)}):{rng.randint(1, 900)}",
+                    doi=f"10.{rng.randint(1000, 9999)}/cw.{number}.{i}",
+                    pmid=str(rng.randint(10**7, 4 * 10**7)),
+                )
                 for i in range(1, 6)
             ],
         }
@@ -157,23 +237,39 @@ class Command(BaseCommand):
         for category, names, serving in rng.sample(FOODS, 4):
             for name in rng.sample(names, 2):
                 amount = Decimal(rng.randint(5, 300))
-                children[FoodSource].append(FoodSource(order=order, name=name, category=category,
-                                                       serving=serving, amount_mg=amount, source="USDA FoodData Central"))
+                children[FoodSource].append(
+                    FoodSource(
+                        order=order,
+                        name=name,
+                        category=category,
+                        serving=serving,
+                        amount_mg=amount,
+                        source="USDA FoodData Central",
+                    )
+                )
                 order += 1
         for i in range(1, 8):
-            faq = FAQ(order=i, question=f"{rng.choice(['Is', 'Can', 'Should', 'Does'])} {nutrient.lower()} "
-                                         f"{rng.choice(['help', 'affect', 'matter for'])} {condition} ({i})?",
-                      answer=" ".join(rng.sample(SENTENCES, 2)).format(**words) + f"[^{rng.randint(1, 5)}]")
+            faq = FAQ(
+                order=i,
+                question=f"{rng.choice(['Is', 'Can', 'Should', 'Does'])} {nutrient.lower()} "
+                f"{rng.choice(['help', 'affect', 'matter for'])} {condition} ({i})?",
+                answer=" ".join(rng.sample(SENTENCES, 2)).format(**words) + f"[^{rng.randint(1, 5)}]",
+            )
             faq.answer_html = markdown.render(faq.answer, anchors=False).html
             children[FAQ].append(faq)
 
         article = Article(
-            title=title, slug=f"{slugify(title)}-{number}", subtitle=f"What studies say about {named}",
+            title=title,
+            slug=f"{slugify(title)}-{number}",
+            subtitle=f"What studies say about {named}",
             lead=" ".join(rng.sample(SENTENCES, 3)).format(**words),
             summary=" ".join(rng.sample(SENTENCES, 2)).format(**words),
-            body=self.body(rng, words, nutrient), status=Article.Status.PUBLISHED, published_at=published,
+            body=self.body(rng, words, nutrient),
+            status=Article.Status.PUBLISHED,
+            published_at=published,
             last_reviewed_on=(published + timedelta(days=rng.randint(0, 300))).date(),
-            author=self.team, medical_reviewer=self.team,
+            author=self.team,
+            medical_reviewer=self.team,
             meta_description=f"What the evidence says about {named} and {condition}."[:160],
             nutrient_name=nutrient if daily_value and daily_value >= 1 else "",
             daily_value_mg=Decimal(str(daily_value)) if daily_value and daily_value >= 1 else None,
@@ -181,10 +277,15 @@ class Command(BaseCommand):
         article.created_at = article.updated_at = published
         category = next((topic for prefix, topic in CATEGORY.items() if nutrient.startswith(prefix)), "Other nutrients")
         article.topic_names = [category, CONDITION_TOPIC[condition]] + (["Supplements"] if rng.random() < 0.4 else [])
-        derived = markdown.derive_article(article, {
-            "key_points": children[KeyPoint], "supplement_forms": children[SupplementForm],
-            "food_sources": children[FoodSource], "faqs": children[FAQ],
-        })
+        derived = markdown.derive_article(
+            article,
+            {
+                "key_points": children[KeyPoint],
+                "supplement_forms": children[SupplementForm],
+                "food_sources": children[FoodSource],
+                "faqs": children[FAQ],
+            },
+        )
         for name, value in derived.items():
             setattr(article, name, value)
         return article, children

@@ -32,7 +32,17 @@ class Command(BaseCommand):
                 f"{path} was not imported ({count} problem{'s' if count != 1 else ''}; nothing changed):\n"
                 + "\n".join(f"  {problem}" for problem in failed.problems)
             ) from failed
-        verb = "would create" if dry_run and created else "would update" if dry_run else "created" if created else "updated"
-        self.stdout.write(self.style.SUCCESS(
-            f"{path}: {verb} “{article.title}” ({article.get_status_display().lower()}) at {article.get_absolute_url()}."
-        ))
+        verb = (
+            "would create"
+            if dry_run and created
+            else "would update"
+            if dry_run
+            else "created"
+            if created
+            else "updated"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{path}: {verb} “{article.title}” ({article.get_status_display().lower()}) at {article.get_absolute_url()}."
+            )
+        )

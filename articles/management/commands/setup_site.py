@@ -35,9 +35,11 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(self.style.SUCCESS(
-            "\nCreated the admin account. This password is shown only once:\n"
-            f"    username: {username}\n"
-            f"    password: {password}\n"
-            f"Change it with: .venv/bin/python manage.py changepassword {username}\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nCreated the admin account. This password is shown only once:\n"
+                f"    username: {username}\n"
+                f"    password: {password}\n"
+                f"Change it with: .venv/bin/python manage.py changepassword {username}\n"
+            )
+        )
