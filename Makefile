@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=site_config.settings.test
 
-.PHONY: run test check browser-deps bench lighthouse clean
+.PHONY: run test check lint format browser-deps bench lighthouse clean
 
 run: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
@@ -20,6 +20,19 @@ test: $(VENV)/.dev check browser-deps
 check: $(VENV)/.dev
 	$(TEST_SETTINGS) $(PY) manage.py check --fail-level WARNING
 	$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+
+# Lint: ruff (rules and formatting, pyproject.toml), the apps' import directions
+# (import-linter, ARCHITECTURE.md) and the size of functions and classes.
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/code_shape.py
+
+# Apply ruff's formatting and safe fixes.
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 # Benchmark under gunicorn with wrk: `make bench`; growth on PostgreSQL:
 # make bench ARTICLES="100 10000" DATABASE_URL='postgres://u:p@127.0.0.1/citewell_bench_{count}'

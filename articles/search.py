@@ -16,7 +16,8 @@ stemmer, bm25 ranking with the same weights, and snippet() for highlights. The
 reader's words are passed as quoted terms, so no character of theirs is FTS5
 syntax. Where SQLite lacks FTS5, every word must appear (LIKE), newest first.
 
-The search objects are (re)created after every migrate (articles.signals).
+The search objects are (re)created after every migrate (articles.signals). Which
+articles are published comes from published() itself, compiled into the SQL.
 """
 
 import re
@@ -26,7 +27,7 @@ from django.db import connection, connections, transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from . import content_version
+from .models import Article
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -44,7 +45,6 @@ PG_VECTOR = PG_RANK_VECTOR + (
     " || setweight(to_tsvector('english', coalesce({p}lead, '') || ' ' || coalesce({p}search_text, '')), 'C') || "
     "setweight(to_tsvector('english', coalesce({p}body_text, '')), 'D')"
 )
-PUBLISHED = "a.status = 'published' AND a.published_at <= %s"
 
 
 def clean_query(text):
@@ -65,69 +65,78 @@ def highlighted(text):
     return mark_safe(safe)  # noqa: S308 - built from escaped text and our own tags only
 
 
+def published_ids(using):
+    """SQL and parameters that select the ids of published articles: published() itself, compiled."""
+    query = Article.objects.using(using).published().order_by().values("pk").query
+    return query.get_compiler(using=using).as_sql()
+
+
 def search(query, offset, limit):
     """Ids and snippets of published articles matching query, best first."""
-    vendor = connection.vendor
-    now = connection.ops.adapt_datetimefield_value(content_version.now())
+    published, published_params = published_ids(connection.alias)
+    if connection.vendor == "postgresql":
+        return _postgres(query, offset, limit, published, published_params)
+    terms = re.findall(r"\w+", query)[:MAX_TERMS]
+    if not terms:
+        return []
+    if connection.vendor == "sqlite" and has_fts5():
+        match = " ".join(f'"{term}"' for term in terms)
+        sql = (
+            f"SELECT a.id, snippet({FTS_TABLE}, -1, '{START}', '{STOP}', ' … ', 30) "
+            f"FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND a.id IN ({published}) "
+            f"ORDER BY bm25({FTS_TABLE}, {FTS_WEIGHTS}), a.published_at DESC, a.id DESC "
+            "LIMIT %s OFFSET %s"
+        )
+        params = [match, *published_params, limit, offset]
+    else:
+        text = "(a.title || ' ' || a.summary || ' ' || a.lead || ' ' || a.search_text || ' ' || a.body_text)"
+        like = " AND ".join(f"{text} LIKE %s" for _ in terms)
+        sql = (
+            f"SELECT a.id, substr(a.summary, 1, 200) FROM articles_article a "
+            f"WHERE {like} AND a.id IN ({published}) ORDER BY a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
+        )
+        params = [*(f"%{term}%" for term in terms), *published_params, limit, offset]
     with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            # Matches come from the GIN index: a sequential scan would test every
-            # article's full vector, which is what makes common words slow. A
-            # quoted phrase needs each candidate's word positions, so it is
-            # looked for among the best PHRASE_POOL matches of its words.
-            words = query.replace('"', " ")
-            phrase = words != query
-            candidates = (  # the page (LIMIT n OFFSET m), or for a phrase the pool to look in
-                "SELECT a.id, a.published_at, a.search_vector, ts_rank(a.search_rank_vector, w) AS rank "
-                "FROM articles_article a, websearch_to_tsquery('english', %s) w "
-                f"WHERE a.search_vector @@ w AND {PUBLISHED} "
-                "ORDER BY rank DESC, a.published_at DESC, a.id DESC LIMIT %s"
-            )
-            if phrase:
-                candidates = (
-                    f"SELECT c.* FROM ({candidates}) c, websearch_to_tsquery('english', %s) p "
-                    "WHERE c.search_vector @@ p ORDER BY c.rank DESC, c.published_at DESC, c.id DESC "
-                    "LIMIT %s"
-                )
-                params = [words, now, PHRASE_POOL, query, limit]
-            else:
-                params = [words, now, limit]
-            with transaction.atomic(using=connection.alias):
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute(
-                    "SELECT a.id, ts_headline('english', coalesce(a.summary, '') || ' ' || "
-                    f"left(a.body_text, {HEADLINE_TEXT}), q, 'StartSel={START}, StopSel={STOP}, "
-                    'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "\') '
-                    f"FROM ({candidates} OFFSET %s) c JOIN articles_article a ON a.id = c.id, "
-                    "websearch_to_tsquery('english', %s) q "
-                    "ORDER BY c.rank DESC, c.published_at DESC, c.id DESC",
-                    [*params, offset, query],
-                )
-                return [Hit(article_id, snippet or "") for article_id, snippet in cursor.fetchall()]
-        elif vendor == "sqlite" and has_fts5():
-            terms = re.findall(r"\w+", query)[:MAX_TERMS]
-            if not terms:
-                return []
-            match = " ".join(f'"{term}"' for term in terms)
-            cursor.execute(
-                f"SELECT a.id, snippet({FTS_TABLE}, -1, '{START}', '{STOP}', ' … ', 30) "
-                f"FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid "
-                f"WHERE {FTS_TABLE} MATCH %s AND {PUBLISHED} "
-                f"ORDER BY bm25({FTS_TABLE}, {FTS_WEIGHTS}), a.published_at DESC, a.id DESC "
-                "LIMIT %s OFFSET %s",
-                [match, now, limit, offset],
-            )
-        else:
-            terms = re.findall(r"\w+", query)[:MAX_TERMS]
-            if not terms:
-                return []
-            text = "(a.title || ' ' || a.summary || ' ' || a.lead || ' ' || a.search_text || ' ' || a.body_text)"
-            like = " AND ".join(f"{text} LIKE %s" for _ in terms)
-            cursor.execute(
-                f"SELECT a.id, substr(a.summary, 1, 200) FROM articles_article a "
-                f"WHERE {like} AND {PUBLISHED} ORDER BY a.published_at DESC, a.id DESC LIMIT %s OFFSET %s",
-                [*(f"%{term}%" for term in terms), now, limit, offset],
-            )
+        cursor.execute(sql, params)
+        return [Hit(article_id, snippet or "") for article_id, snippet in cursor.fetchall()]
+
+
+def _postgres(query, offset, limit, published, published_params):
+    """websearch_to_tsquery over the GIN index, ranked on title and summary, with ts_headline snippets.
+
+    Matches come from the GIN index: a sequential scan would test every
+    article's full vector, which is what makes common words slow. A quoted
+    phrase needs each candidate's word positions, so it is looked for among
+    the best PHRASE_POOL matches of its words.
+    """
+    words = query.replace('"', " ")
+    candidates = (  # the page (LIMIT n OFFSET m), or for a phrase the pool to look in
+        "SELECT a.id, a.published_at, a.search_vector, ts_rank(a.search_rank_vector, w) AS rank "
+        "FROM articles_article a, websearch_to_tsquery('english', %s) w "
+        f"WHERE a.search_vector @@ w AND a.id IN ({published}) "
+        "ORDER BY rank DESC, a.published_at DESC, a.id DESC LIMIT %s"
+    )
+    if words != query:
+        candidates = (
+            f"SELECT c.* FROM ({candidates}) c, websearch_to_tsquery('english', %s) p "
+            "WHERE c.search_vector @@ p ORDER BY c.rank DESC, c.published_at DESC, c.id DESC "
+            "LIMIT %s"
+        )
+        params = [words, *published_params, PHRASE_POOL, query, limit]
+    else:
+        params = [words, *published_params, limit]
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "SELECT a.id, ts_headline('english', coalesce(a.summary, '') || ' ' || "
+            f"left(a.body_text, {HEADLINE_TEXT}), q, 'StartSel={START}, StopSel={STOP}, "
+            'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "\') '
+            f"FROM ({candidates} OFFSET %s) c JOIN articles_article a ON a.id = c.id, "
+            "websearch_to_tsquery('english', %s) q "
+            "ORDER BY c.rank DESC, c.published_at DESC, c.id DESC",
+            [*params, offset, query],
+        )
         return [Hit(article_id, snippet or "") for article_id, snippet in cursor.fetchall()]
 
 

@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from . import markdown
+from . import rendering
 
 LOGO = "img/citewell-logo.png"
 
@@ -77,10 +77,32 @@ def breadcrumbs(url, trail):
     }
 
 
+def reviewed(article):
+    """When and by whom the article was medically reviewed, as schema.org properties."""
+    found = {}
+    if article.last_reviewed_on:
+        found["lastReviewed"] = article.last_reviewed_on.isoformat()
+    if article.medical_reviewer:
+        found["reviewedBy"] = party(article.medical_reviewer)
+    return found
+
+
+def question(faq):
+    """An FAQ as a Question with its accepted answer in plain text."""
+    answer = rendering.plain_text(faq.answer_html).strip()
+    return {"@type": "Question", "name": faq.question, "acceptedAnswer": {"@type": "Answer", "text": answer}}
+
+
+def faq_page(url, faqs):
+    return {"@type": "FAQPage", "@id": f"{url}#faq", "mainEntity": [question(faq) for faq in faqs]}
+
+
 def article_graph(article, topic, references, faqs):
     url = absolute(article.get_absolute_url())
-    published = article.published_at.isoformat() if article.published_at else None
-    modified = article.updated_at.isoformat()
+    dates = {
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+    }
     page = {
         "@type": "MedicalWebPage",
         "@id": f"{url}#webpage",
@@ -91,21 +113,16 @@ def article_graph(article, topic, references, faqs):
         "isPartOf": {"@id": ids()["website"]},
         "breadcrumb": {"@id": f"{url}#breadcrumb"},
         "mainEntity": {"@id": f"{url}#article"},
-        "datePublished": published,
-        "dateModified": modified,
+        **dates,
+        **reviewed(article),
     }
-    if article.last_reviewed_on:
-        page["lastReviewed"] = article.last_reviewed_on.isoformat()
-    if article.medical_reviewer:
-        page["reviewedBy"] = party(article.medical_reviewer)
     body = {
         "@type": "Article",
         "@id": f"{url}#article",
         "headline": article.title[:110],
         "description": article.description,
         "inLanguage": "en",
-        "datePublished": published,
-        "dateModified": modified,
+        **dates,
         "author": party(article.author),
         "publisher": {"@id": ids()["organization"]},
         "mainEntityOfPage": {"@id": f"{url}#webpage"},
@@ -114,31 +131,15 @@ def article_graph(article, topic, references, faqs):
         "isAccessibleForFree": True,
         "image": absolute(static(LOGO)),
         "citation": [cited_work(reference) for reference in references],
+        **reviewed(article),
     }
-    if article.last_reviewed_on:
-        body["lastReviewed"] = article.last_reviewed_on.isoformat()
-    if article.medical_reviewer:
-        body["reviewedBy"] = party(article.medical_reviewer)
     trail = [("Home", absolute("/"))]
     if topic is not None:
         trail.append((topic.name, absolute(topic.get_absolute_url())))
     trail.append((article.title, url))
     graph = [page, body, breadcrumbs(url, trail), organization()]
     if faqs:
-        graph.append(
-            {
-                "@type": "FAQPage",
-                "@id": f"{url}#faq",
-                "mainEntity": [
-                    {
-                        "@type": "Question",
-                        "name": faq.question,
-                        "acceptedAnswer": {"@type": "Answer", "text": markdown.plain_text(faq.answer_html).strip()},
-                    }
-                    for faq in faqs
-                ],
-            }
-        )
+        graph.append(faq_page(url, faqs))
     return {"@context": "https://schema.org", "@graph": graph}
 
 

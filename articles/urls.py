@@ -1,8 +1,9 @@
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import path
 
+from pagecache.pages import public_page
+
 from . import views
-from .cache import public_page
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from .sitemaps import SITEMAPS
 

@@ -4,11 +4,13 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
-from . import charts
+from pagecache.pages import page_key, public_page
+from pagecache.store import TolerantCache
+
+from . import charts, rendering, structured_data
+from . import rows as article_rows
 from . import search as site_search
-from . import structured_data
-from .cache import TolerantCache, public_page
-from .models import CHILDREN, Article, Contributor, SlugRedirect, Topic, published_q
+from .models import Article, Contributor, SlugRedirect, Topic, published_q
 
 RELATED_COUNT = 4
 remembered = TolerantCache()  # related-article ids, per content version
@@ -78,9 +80,8 @@ def article_detail(request, slug):
     drafts and scheduled articles, under a banner, and their pages are never
     cached. An address the article had before its slug changed answers 301.
     """
-    articles = Article.objects.for_detail()
-    if not request.user.is_staff:
-        articles = articles.published()
+    articles = Article.objects.select_related("author", "medical_reviewer")
+    articles = articles.with_state() if request.user.is_staff else articles.published()
     article = next(iter(articles.filter(slug=slug).order_by()[:1]), None)  # slug is unique: no ordering to work out
     if article is None:
         moved = (
@@ -91,29 +92,38 @@ def article_detail(request, slug):
         if moved is None:
             raise Http404("No published article at this address.")
         return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
-    page = getattr(request, "public_page", None)
-    response = render(request, "articles/article_detail.html", article_context(article, page.version if page else None))
+    key = page_key(request)
+    rows, topics = article_rows.read(article)
+    context = article_context(article, rows, topics, key.version if key else None)
+    response = render(request, "articles/article_detail.html", context)
     if request.user.is_staff:
         add_never_cache_headers(response)
     return response
 
 
-def article_context(article, version=None):
-    """The article and its rows, each read once, as the page's sections use them."""
-    context = {"article": article, **{name: list(getattr(article, name).all()) for name, _ in CHILDREN}}
-    topics = list(article.topics.all())
-    context["topic"] = topics[0] if topics else None
-    context["topics"] = topics
-    context["references"] = article.cited_references()
-    context["body_parts"] = article.body_parts()
-    context["food_chart"] = charts.food_chart(context["food_sources"])
-    context["food_source_names"] = sorted({food.source for food in context["food_sources"] if food.source})
+def article_context(article, rows, topics, version=None):
+    """The template context of an article page: the article, its rows (lists by relation name, in
+    page order) and its topics, as the page's sections use them."""
+    context = {"article": article, **rows, "topics": topics, "topic": topics[0] if topics else None}
+    context["references"] = cited_references(article, rows["references"])
+    available = [name for name in rendering.BLOCKS if rows[name.replace("-", "_")]]
+    context["body_parts"] = rendering.split_blocks(article.body_html, available)
+    context["food_chart"] = charts.food_chart(rows["food_sources"])
+    context["food_source_names"] = sorted({food.source for food in rows["food_sources"] if food.source})
     context["related"] = related_articles(article, topics, version)
     context["canonical_path"] = article.get_absolute_url()
     context["json_ld"] = structured_data.to_script(
-        structured_data.article_graph(article, context["topic"], context["references"], context["faqs"])
+        structured_data.article_graph(article, context["topic"], context["references"], rows["faqs"])
     )
     return context
+
+
+def cited_references(article, references):
+    """The references, each with the ids of the places in the body that cite it (`backlinks`)."""
+    for ref in references:
+        count = article.citations.get(str(ref.order), 0)
+        ref.backlinks = [rendering.citation_id(ref.order, n) for n in range(1, count + 1)]
+    return references
 
 
 def related_articles(article, topics, version=None):

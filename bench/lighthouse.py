@@ -117,7 +117,7 @@ def main():
         f"reports in {REPORTS.relative_to(BASE)}/\n"
     )
     print(f"{'page':<10} {'performance':>12} {'accessibility':>14} {'best practices':>15} {'SEO':>5}")
-    for name, path, scores, failing, metrics in rows:
+    for name, _path, scores, _failing, _metrics in rows:
         print(
             f"{name:<10} {scores['performance']:>12} {scores['accessibility']:>14} "
             f"{scores['best-practices']:>15} {scores['seo']:>5}"

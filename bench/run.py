@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
@@ -102,8 +102,9 @@ def manage(env, *args, quiet=True):
 
 def ensure_postgres_database(url):
     """Create the PostgreSQL database named in url if it does not exist yet."""
-    import psycopg
     from urllib.parse import urlsplit
+
+    import psycopg
 
     name = urlsplit(url).path.lstrip("/")
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
@@ -185,7 +186,7 @@ class Server:
 
     def peak_memory_mb(self):
         """Highest resident memory of any worker (VmHWM), in MB."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False)
         peaks = []
         for pid in children.stdout.split():
             status = Path(f"/proc/{pid}/status")
@@ -257,7 +258,7 @@ def measure_search(server, rounds):
     for _ in range(rounds):
         for query in SEARCHES:
             started = time.perf_counter()
-            status, _, body = server.get("/search/?" + urlencode({"q": query}))
+            status, _, _ = server.get("/search/?" + urlencode({"q": query}))
             timings.append((time.perf_counter() - started) * 1000)
             assert status == 200, status
     timings.sort()
@@ -266,45 +267,44 @@ def measure_search(server, rounds):
 
 
 def queries_per_render(env):
-    code = (
-        """
-import django, json
+    code = """
+import django, json, os
 django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 counts = {}
-for name, url in (("article", %r), ("home", "/")):
+for name, url in (("article", os.environ["BENCH_ARTICLE"]), ("home", "/")):
     with CaptureQueriesContext(connection) as queries:
         response = Client().get(url, HTTP_HOST="127.0.0.1")
     assert response.status_code == 200, response.status_code
     counts[name] = len(queries)
 print(json.dumps(counts))
 """
-        % ARTICLE
-    )
-    result = subprocess.run(
-        [PYTHON, "-c", code], cwd=BASE, env={**env, "PAGE_CACHE": "false"}, capture_output=True, text=True, check=True
-    )
+    environment = {**env, "PAGE_CACHE": "false", "BENCH_ARTICLE": ARTICLE}
+    result = subprocess.run([PYTHON, "-c", code], cwd=BASE, env=environment, capture_output=True, text=True, check=True)
     return json.loads(result.stdout)
 
 
 def profile(env):
     code = """
-import django
+import django, os
 django.setup()
 from django.test import Client
 from pyinstrument import Profiler
 client = Client()
-client.get(%r, HTTP_HOST="127.0.0.1")
+url = os.environ["BENCH_ARTICLE"]
+client.get(url, HTTP_HOST="127.0.0.1")
 profiler = Profiler(interval=0.0005)
 profiler.start()
 for _ in range(300):
-    client.get(%r, HTTP_HOST="127.0.0.1")
+    client.get(url, HTTP_HOST="127.0.0.1")
 profiler.stop()
 print(profiler.output_text(unicode=True, color=False, show_all=False))
-""" % (ARTICLE, ARTICLE)
-    subprocess.run([PYTHON, "-c", code], cwd=BASE, env={**env, "PAGE_CACHE": "false"}, check=True)
+"""
+    subprocess.run(
+        [PYTHON, "-c", code], cwd=BASE, env={**env, "PAGE_CACHE": "false", "BENCH_ARTICLE": ARTICLE}, check=True
+    )
 
 
 def run(count, args, work):
@@ -413,7 +413,7 @@ def main():
         compare(all_results)
     out = BASE / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = out / f"{stamp}.json"
     path.write_text(
         json.dumps(

@@ -7,12 +7,12 @@ the files that shape a page, so a deploy never serves pages cached by the old co
 import hashlib
 from pathlib import Path
 
-SOURCES = ["templates", "static", "articles", "site_config"]
+SOURCES = ["templates", "static", "articles", "editorial", "pagecache", "site_config"]
 SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".json"}
 
 
 def digest(base_dir, static_root):
-    hasher = hashlib.sha1()
+    hasher = hashlib.sha1(usedforsecurity=False)
     files = [p for name in SOURCES for p in (Path(base_dir) / name).rglob("*") if p.suffix in SUFFIXES]
     manifest = Path(static_root) / "staticfiles.json"
     if manifest.exists():

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from articles import views_admin, views_media
+from articles import views_media
+from editorial import views as editorial_views
 
 handler500 = "site_config.views.error_500"
 
@@ -11,8 +12,8 @@ admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Articles and editors"
 
 urlpatterns = [
-    path("admin/markdownx/markdownify/", views_admin.markdownify, name="markdownx_markdownify"),
-    path("admin/markdownx/upload/", views_admin.upload, name="markdownx_upload"),
+    path("admin/markdownx/markdownify/", editorial_views.markdownify, name="markdownx_markdownify"),
+    path("admin/markdownx/upload/", editorial_views.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
     path(
         f"{settings.MEDIA_URL.strip('/')}/{settings.MARKDOWNX_MEDIA_PATH}<str:name>",

@@ -40,7 +40,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     meta_description = "What research says about vitamins and sleep."
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
-    last_reviewed_on = factory.LazyFunction(lambda: timezone.localdate())
+    last_reviewed_on = factory.LazyFunction(timezone.localdate)
 
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
@@ -49,12 +49,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         )
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class RowFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     order = factory.Sequence(lambda n: n + 1)
 
 
-class KeyPointFactory(ChildFactory):
+class KeyPointFactory(RowFactory):
     class Meta:
         model = KeyPoint
 
@@ -62,7 +62,7 @@ class KeyPointFactory(ChildFactory):
     text = "Whole foods are the preferred source."
 
 
-class SupplementFormFactory(ChildFactory):
+class SupplementFormFactory(RowFactory):
     class Meta:
         model = SupplementForm
 
@@ -73,7 +73,7 @@ class SupplementFormFactory(ChildFactory):
     notes = "Gentle on the gut."
 
 
-class FoodSourceFactory(ChildFactory):
+class FoodSourceFactory(RowFactory):
     class Meta:
         model = FoodSource
 
@@ -83,7 +83,7 @@ class FoodSourceFactory(ChildFactory):
     amount_mg = Decimal("80")
 
 
-class FAQFactory(ChildFactory):
+class FAQFactory(RowFactory):
     class Meta:
         model = FAQ
 
@@ -91,7 +91,7 @@ class FAQFactory(ChildFactory):
     answer = "A short answer."
 
 
-class ReferenceFactory(ChildFactory):
+class ReferenceFactory(RowFactory):
     class Meta:
         model = Reference
 
@@ -101,3 +101,13 @@ class ReferenceFactory(ChildFactory):
     year = 2020
     doi = "10.1000/xyz123"
     pmid = "12345678"
+
+
+# A factory for each kind of an article's rows, by the name of the relation.
+ROW_FACTORIES = {
+    "key_points": KeyPointFactory,
+    "supplement_forms": SupplementFormFactory,
+    "food_sources": FoodSourceFactory,
+    "faqs": FAQFactory,
+    "references": ReferenceFactory,
+}

@@ -1,32 +1,28 @@
 """Editing through the Django admin: every inline, clear validation, actions, editors."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
 
-from .admin_forms import (
+from .factories import ArticleFactory, KeyPointFactory, ReferenceFactory
+from .helpers import (
     ADD_URL,
     INLINES,
     NEW_ROWS,
     article_fields,
     change_url,
-    current_fields,
+    errors_of,
     existing_rows,
     inline_data,
+    save_change_page,
+    soup,
 )
-from .factories import ArticleFactory, KeyPointFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
 
 SECTIONS = ["Byline and publishing", "Opening", "Body", "Food amounts", "Disclaimer", "Search and sharing"]
-
-
-def errors_of(response):
-    page = BeautifulSoup(response.content, "html.parser")
-    return [e.get_text(" ", strip=True) for e in page.select(".errorlist li")]
 
 
 def test_adding_an_article_with_every_inline(admin_client):
@@ -44,7 +40,7 @@ def test_adding_an_article_with_every_inline(admin_client):
 
 
 def test_the_add_page_has_the_markdown_editor_and_every_inline(admin_client):
-    page = BeautifulSoup(admin_client.get(ADD_URL).content, "html.parser")
+    page = soup(admin_client.get(ADD_URL))
     assert page.select_one("textarea#id_body.markdownx-editor")
     assert page.select_one("textarea[name='faqs-__prefix__-answer'].markdownx-editor")
     for prefix in INLINES:
@@ -57,8 +53,8 @@ def test_changing_an_article_edits_and_removes_rows(admin_client, seed_article):
     rows = existing_rows(seed_article)
     rows["faqs"][0]["question"] = "How does magnesium help bones?"
     rows["key_points"][5]["DELETE"] = "on"
-    data = current_fields(seed_article, body=seed_article.body.replace("Conclusion", "In Short"))
-    response = admin_client.post(change_url(seed_article), {**data, **inline_data(rows)})
+    body = seed_article.body.replace("Conclusion", "In Short")
+    response = save_change_page(admin_client, seed_article, rows, body=body)
     assert response.status_code == 302, errors_of(response)
     seed_article.refresh_from_db()
     assert seed_article.faqs.first().question == "How does magnesium help bones?"
@@ -178,20 +174,20 @@ def test_changelist_shows_live_column_and_supports_search_filter_and_dates(admin
     ArticleFactory(title="Zinc and colds")
     ArticleFactory(title="Iron and fatigue", draft=True)
     changelist = reverse("admin:articles_article_changelist")
-    page = BeautifulSoup(admin_client.get(changelist).content, "html.parser")
+    page = soup(admin_client.get(changelist))
     assert len(page.select("#result_list tbody tr")) == 2
     assert {s.get_text() for s in page.select("#result_list td.field-state")} == {"Live", "Draft"}
     assert page.select("nav.toplinks a[href*='published_at__']")  # the date hierarchy
     assert "By state" in page.select_one("#changelist-filter").get_text()
-    searched = BeautifulSoup(admin_client.get(changelist, {"q": "zinc"}).content, "html.parser")
+    searched = soup(admin_client.get(changelist, {"q": "zinc"}))
     assert [a.get_text() for a in searched.select("#result_list tbody th a")] == ["Zinc and colds"]
-    filtered = BeautifulSoup(admin_client.get(changelist, {"state": "draft"}).content, "html.parser")
+    filtered = soup(admin_client.get(changelist, {"state": "draft"}))
     assert [a.get_text() for a in filtered.select("#result_list tbody th a")] == ["Iron and fatigue"]
 
 
 def test_view_on_site_opens_drafts_for_staff(admin_client):
     article = ArticleFactory(draft=True)
-    page = BeautifulSoup(admin_client.get(change_url(article)).content, "html.parser")
+    page = soup(admin_client.get(change_url(article)))
     link = page.select_one("a.viewsitelink")["href"]
     response = admin_client.get(link, follow=True)
     assert response.status_code == 200
@@ -208,9 +204,9 @@ def test_editors_group_has_exactly_add_change_view_on_the_content_models():
 def test_an_editor_edits_an_article(editor_client, seed_article):
     response = editor_client.get(change_url(seed_article))
     assert response.status_code == 200
-    rows = existing_rows(seed_article)
-    data = current_fields(seed_article, last_reviewed_on="2026-11-20", summary="Magnesium matters for bones.")
-    response = editor_client.post(change_url(seed_article), {**data, **inline_data(rows)})
+    response = save_change_page(
+        editor_client, seed_article, last_reviewed_on="2026-11-20", summary="Magnesium matters for bones."
+    )
     assert response.status_code == 302, errors_of(response)
     seed_article.refresh_from_db()
     assert seed_article.summary == "Magnesium matters for bones."
@@ -222,7 +218,7 @@ def test_an_editor_is_refused_the_user_admin_and_deleting(editor_client, seed_ar
     assert editor_client.get(reverse("admin:auth_user_add")).status_code == 403
     assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
     assert editor_client.get(reverse("admin:articles_article_delete", args=[seed_article.pk])).status_code == 403
-    index = BeautifulSoup(editor_client.get(reverse("admin:index")).content, "html.parser")
+    index = soup(editor_client.get(reverse("admin:index")))
     assert [a.get_text() for a in index.select("#content-main th a")] == ["Articles", "Contributors", "Topics"]
 
 
@@ -233,5 +229,5 @@ def test_editors_can_add_articles(editor_client):
 
 
 def test_slug_help_texts_show_the_address_whole(admin_client):
-    page = BeautifulSoup(admin_client.get(ADD_URL).content, "html.parser")
+    page = soup(admin_client.get(ADD_URL))
     assert "The address: /articles/this-slug/." in page.select_one("#id_slug_helptext").get_text()

@@ -3,18 +3,18 @@
 from decimal import Decimal
 
 import pytest
-from bs4 import BeautifulSoup
 
 from articles.charts import PLOT_WIDTH, nice_step
 
 from .conftest import SEED_SLUG
 from .factories import ArticleFactory, FoodSourceFactory
+from .helpers import soup
 
 pytestmark = pytest.mark.django_db
 
 
 def chart_of(client, url):
-    page = BeautifulSoup(client.get(url).content, "html.parser")
+    page = soup(client.get(url))
     return page.select_one("#food-sources svg.chart")
 
 
@@ -59,5 +59,5 @@ def test_without_a_daily_value_the_chart_shows_milligrams_only(client):
 
 def test_no_foods_no_chart(client):
     article = ArticleFactory()
-    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    page = soup(client.get(article.get_absolute_url()))
     assert page.select_one("svg.chart") is None

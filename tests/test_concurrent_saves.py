@@ -10,44 +10,62 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 
-from articles.admin import ArticleAdminForm
 from articles.models import Article
+from editorial.forms import ArticleAdminForm
 
-from .admin_forms import change_url, current_fields, existing_rows, inline_data
 from .conftest import SEED_SLUG
+from .helpers import change_url, current_fields, existing_rows, inline_data, signed_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"),
 ]
 
+LOCK_WAIT_TIMEOUT = 10  # seconds
 
-def signed_in(django_user_model, username, first_name):
-    user = django_user_model.objects.create_superuser(
+
+def editor_named(django_user_model, username, first_name):
+    return django_user_model.objects.create_superuser(
         username, "", "pw-for-tests", first_name=first_name, last_name="Editor"
     )
-    client = Client()
-    client.force_login(user)
-    return client
+
+
+def backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def queries_blocked_by(pid):
+    """The queries of this database's backends now waiting for a lock that backend `pid` holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT query FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database() AND %s = ANY(pg_blocking_pids(pid))",
+            [pid],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def test_of_two_simultaneous_saves_the_second_waits_and_is_refused(django_user_model, monkeypatch):
     call_command("loaddata", "initial_article", verbosity=0)
     article = Article.objects.get(slug=SEED_SLUG)
-    first, second = signed_in(django_user_model, "ana", "Ana"), signed_in(django_user_model, "ben", "Ben")
-    opened = re.search(rb'name="base_version" value="(\d+)"', first.get(change_url(article)).content).group(1)
-    assert opened == str(article.lock_version).encode()
+    first = signed_in(editor_named(django_user_model, "ana", "Ana"))
+    second = signed_in(editor_named(django_user_model, "ben", "Ben"))
+    opened = re.search(rb'name="edit_count" value="(\d+)"', first.get(change_url(article)).content).group(1)
+    assert opened == str(article.edit_count).encode()
 
     locked, release = threading.Event(), threading.Event()
+    holder = {}
     check = ArticleAdminForm.refuse_lost_edit
 
     def holding_the_lock(form, opened_at):
         check(form, opened_at)
         if threading.current_thread().name == "first":
+            holder["pid"] = backend_pid()  # the first save's connection, which holds the row lock
             locked.set()
-            release.wait(10)
+            release.wait(LOCK_WAIT_TIMEOUT + 10)
 
     monkeypatch.setattr(ArticleAdminForm, "refuse_lost_edit", holding_the_lock)
     rows = inline_data(existing_rows(article))
@@ -62,13 +80,21 @@ def test_of_two_simultaneous_saves_the_second_waits_and_is_refused(django_user_m
     a = threading.Thread(target=post, name="first", args=("first", first, "Ana's summary."))
     b = threading.Thread(target=post, name="second", args=("second", second, "Ben's summary."))
     a.start()
-    assert locked.wait(10)
-    b.start()
-    time.sleep(0.5)
-    assert b.is_alive()  # waiting for the first save's row lock
-    release.set()
-    a.join(20)
-    b.join(20)
+    try:
+        assert locked.wait(LOCK_WAIT_TIMEOUT)
+        b.start()
+        # Wait until PostgreSQL itself shows the second save blocked on a lock the first save holds.
+        deadline = time.monotonic() + LOCK_WAIT_TIMEOUT
+        while not (waiting := queries_blocked_by(holder["pid"])):
+            assert b.is_alive(), "the second save ended without waiting for the first save's lock"
+            assert time.monotonic() < deadline, f"no save waited for the first save's lock in {LOCK_WAIT_TIMEOUT} s"
+            time.sleep(0.02)
+        assert len(waiting) == 1 and "FOR UPDATE" in waiting[0], waiting  # the row lock of the article
+        assert b.is_alive()
+    finally:
+        release.set()
+        a.join(20)
+        b.join(20)
 
     assert responses["first"].status_code == 302
     assert responses["second"].status_code == 200

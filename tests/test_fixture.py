@@ -3,12 +3,12 @@
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.management import call_command
 
 from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm
 
 from .conftest import DATA, SEED_SLUG
+from .helpers import page_at
 
 # Lines of the capture that are the old site's chrome, not content. The reading time
 # is computed from the text (see test_reading_time_is_computed).
@@ -44,8 +44,8 @@ def squash(text):
 
 
 def seed_sentences():
-    for line in (DATA / "seed_article.txt").read_text(encoding="utf-8").splitlines():
-        line = line.strip().lstrip("•").strip()
+    for raw in (DATA / "seed_article.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.strip().lstrip("•").strip()
         if not line or line in DEBRIS or re.fullmatch(r"\d+\.?\s*\d*", line):
             continue
         yield from SENTENCE_END.split(line)
@@ -53,9 +53,7 @@ def seed_sentences():
 
 @pytest.fixture
 def seed_page(client, seed_article):
-    response = client.get(seed_article.get_absolute_url())
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
+    return page_at(client, seed_article.get_absolute_url())
 
 
 def test_fixture_loads_into_an_empty_database(db):

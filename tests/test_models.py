@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.models import FAQ, Article, FoodSource, KeyPoint, Reference, SupplementForm
 
 from .factories import (
+    ROW_FACTORIES,
     ArticleFactory,
     FAQFactory,
     FoodSourceFactory,
@@ -53,9 +54,7 @@ def test_slugs_are_unique():
         ArticleFactory(slug="same")
 
 
-@pytest.mark.parametrize(
-    "factory", [KeyPointFactory, SupplementFormFactory, FoodSourceFactory, FAQFactory, ReferenceFactory]
-)
+@pytest.mark.parametrize("factory", ROW_FACTORIES.values())
 def test_two_rows_of_one_article_cannot_share_an_order(factory):
     article = ArticleFactory()
     factory(article=article, order=1)

@@ -1,9 +1,6 @@
 """Production: deploy checks, security headers, static files and the start command."""
 
-import os
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,21 +11,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from .helpers import free_port, production_env
+
 pytestmark = pytest.mark.django_db
 
 BASE = settings.BASE_DIR
-
-
-def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
-    env.update(
-        ENV_FILE="",
-        DJANGO_SETTINGS_MODULE="site_config.settings.prod",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="example.org,127.0.0.1",
-    )
-    env.update(extra)
-    return env
 
 
 def test_production_settings_pass_the_deploy_check_with_no_issues():
@@ -38,6 +25,7 @@ def test_production_settings_pass_the_deploy_check_with_no_issues():
         env=production_env(),
         capture_output=True,
         text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -50,7 +38,7 @@ def test_production_cookies_are_secure_and_http_only():
         "s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS, s.DEBUG]))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE, env=production_env(), capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=BASE, env=production_env(), capture_output=True, text=True, check=False
     )
     assert result.stdout.strip() == "[true, true, true, true, 31536000, false]", result.stderr
 
@@ -109,12 +97,6 @@ def test_static_files_are_hashed_compressed_and_cached_forever(tmp_path, setting
     assert response["Cache-Control"] == "max-age=315360000, public, immutable"
     assert response["Content-Encoding"] == "gzip"
     assert "Content-Security-Policy" in response
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_the_production_start_command_serves_the_site(tmp_path):

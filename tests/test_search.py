@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.models import Article
 
 from .factories import ArticleFactory, FAQFactory, KeyPointFactory
+from .helpers import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def results(client, query, **params):
     response = client.get("/search/", {"q": query, **params})
     assert response.status_code == 200
-    page = BeautifulSoup(response.content, "html.parser")
+    page = soup(response)
     return page, [h.get_text(strip=True) for h in page.select(".card h2")]
 
 
@@ -112,7 +112,7 @@ def test_a_very_long_query_is_cut_to_a_bound(client, seed_article):
 def test_odd_characters_and_sql_are_plain_text(client, seed_article, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
-    page = BeautifulSoup(response.content, "html.parser")
+    page = soup(response)
     assert page.select("script:not([type])") == []
     assert Article.objects.count() == 1
 
@@ -136,7 +136,7 @@ def test_no_match_says_so(client, seed_article):
     "url", ["/", "/articles/does-magnesium-help-osteoporosis/", "/topics/minerals/", "/search/", "/articles/missing/"]
 )
 def test_the_search_box_is_on_every_page(client, seed_article, url):
-    page = BeautifulSoup(client.get(url).content, "html.parser")
+    page = soup(client.get(url))
     form = page.select_one("header form[role=search]")
     assert form["action"] == "/search/" and form["method"] == "get"
     assert form.select_one("input[name=q]")["id"] == "site-search-q"

@@ -4,9 +4,9 @@ import json
 from datetime import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 
 from .factories import ArticleFactory, FAQFactory, ReferenceFactory
+from .helpers import page_at
 
 pytestmark = pytest.mark.django_db
 
@@ -14,14 +14,8 @@ SITE = "https://citewell.example"
 SEED = "/articles/does-magnesium-help-osteoporosis/"
 
 
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def graph(soup):
-    scripts = soup.select('script[type="application/ld+json"]')
+def graph(page):
+    scripts = page.select('script[type="application/ld+json"]')
     assert len(scripts) == 1
     data = json.loads(scripts[0].string)
     assert data["@context"] == "https://schema.org"
@@ -29,7 +23,7 @@ def graph(soup):
 
 
 def test_article_graph_has_the_medical_page_and_the_article(client, seed_article):
-    nodes = graph(page(client, SEED))
+    nodes = graph(page_at(client, SEED))
     assert {"MedicalWebPage", "Article", "BreadcrumbList", "FAQPage", "Organization"} <= set(nodes)
     webpage, article = nodes["MedicalWebPage"], nodes["Article"]
     assert webpage["url"] == SITE + SEED
@@ -52,7 +46,7 @@ def test_article_graph_has_the_medical_page_and_the_article(client, seed_article
 
 
 def test_citations_carry_the_doi_and_pubmed_addresses(client, seed_article):
-    citations = graph(page(client, SEED))["Article"]["citation"]
+    citations = graph(page_at(client, SEED))["Article"]["citation"]
     assert len(citations) == 5
     assert citations[0]["url"] == "https://ods.od.nih.gov/factsheets/Magnesium-HealthProfessional/"
     assert citations[1]["url"] == "https://doi.org/10.3390/nu5083022"
@@ -61,19 +55,19 @@ def test_citations_carry_the_doi_and_pubmed_addresses(client, seed_article):
 
 
 def test_breadcrumbs_go_home_then_topic_then_article(client, seed_article):
-    soup = page(client, SEED)
-    items = graph(soup)["BreadcrumbList"]["itemListElement"]
+    page = page_at(client, SEED)
+    items = graph(page)["BreadcrumbList"]["itemListElement"]
     assert [(i["position"], i["name"], i["item"]) for i in items] == [
         (1, "Home", SITE + "/"),
         (2, "Bone health", SITE + "/topics/bone-health/"),
         (3, "Does Magnesium Help Osteoporosis?", SITE + SEED),
     ]
-    visible = [li.get_text(strip=True) for li in soup.select("nav.breadcrumbs li")]
+    visible = [li.get_text(strip=True) for li in page.select("nav.breadcrumbs li")]
     assert visible == ["Home", "Bone health", "Does Magnesium Help Osteoporosis?"]
 
 
 def test_faq_page_lists_every_question_with_its_answer_as_text(client, seed_article):
-    questions = graph(page(client, SEED))["FAQPage"]["mainEntity"]
+    questions = graph(page_at(client, SEED))["FAQPage"]["mainEntity"]
     assert len(questions) == 7
     assert questions[0]["name"] == "How does magnesium help your bones?"
     answer = questions[5]["acceptedAnswer"]["text"]
@@ -81,7 +75,7 @@ def test_faq_page_lists_every_question_with_its_answer_as_text(client, seed_arti
 
 
 def test_home_page_describes_the_website_and_its_search(client, seed_article):
-    website = graph(page(client, "/"))["WebSite"]
+    website = graph(page_at(client, "/"))["WebSite"]
     action = website["potentialAction"]
     assert action["@type"] == "SearchAction"
     assert action["target"]["urlTemplate"] == SITE + "/search/?q={search_term_string}"
@@ -90,11 +84,11 @@ def test_home_page_describes_the_website_and_its_search(client, seed_article):
 
 def test_markup_in_content_cannot_break_out_of_the_json(client):
     article = ArticleFactory(title="</script><script>alert(1)</script>", meta_description="a & b <c>")
-    soup = page(client, article.get_absolute_url())
-    script = soup.select_one('script[type="application/ld+json"]')
+    page = page_at(client, article.get_absolute_url())
+    script = page.select_one('script[type="application/ld+json"]')
     assert "</script" not in script.string.lower()
-    assert graph(soup)["Article"]["headline"] == "</script><script>alert(1)</script>"
-    assert len(soup.select("script")) == 1
+    assert graph(page)["Article"]["headline"] == "</script><script>alert(1)</script>"
+    assert len(page.select("script")) == 1
 
 
 def test_no_draft_appears_in_any_structured_data(client, seed_article):
@@ -117,25 +111,25 @@ def test_no_draft_appears_in_any_structured_data(client, seed_article):
     ],
 )
 def test_every_public_page_has_title_description_canonical_and_social_tags(client, seed_article, url, og_type):
-    soup = page(client, url)
-    assert soup.title.get_text().strip()
-    assert soup.select_one('meta[name="description"]')["content"].strip()
-    assert soup.select_one('meta[property="og:type"]')["content"] == og_type
+    page = page_at(client, url)
+    assert page.title.get_text().strip()
+    assert page.select_one('meta[name="description"]')["content"].strip()
+    assert page.select_one('meta[property="og:type"]')["content"] == og_type
     for name in ("og:title", "og:description", "og:site_name", "og:image"):
-        assert soup.select_one(f'meta[property="{name}"]')["content"].strip(), name
+        assert page.select_one(f'meta[property="{name}"]')["content"].strip(), name
     for name in ("twitter:card", "twitter:title", "twitter:description"):
-        assert soup.select_one(f'meta[name="{name}"]')["content"].strip(), name
+        assert page.select_one(f'meta[name="{name}"]')["content"].strip(), name
     if not url.startswith("/search/"):
-        canonical = soup.select_one('link[rel="canonical"]')["href"]
+        canonical = page.select_one('link[rel="canonical"]')["href"]
         assert canonical == SITE + url
-        assert soup.select_one('meta[property="og:url"]')["content"] == canonical
+        assert page.select_one('meta[property="og:url"]')["content"] == canonical
 
 
 def test_article_pages_carry_their_publication_times(client, seed_article):
-    soup = page(client, SEED)
-    assert soup.select_one('meta[property="article:published_time"]')["content"] == "2025-03-18T09:00:00+00:00"
-    assert soup.select_one('meta[property="article:modified_time"]')["content"] == "2026-10-06T14:30:00+00:00"
-    assert [m["content"] for m in soup.select('meta[property="article:tag"]')] == [
+    page = page_at(client, SEED)
+    assert page.select_one('meta[property="article:published_time"]')["content"] == "2025-03-18T09:00:00+00:00"
+    assert page.select_one('meta[property="article:modified_time"]')["content"] == "2026-10-06T14:30:00+00:00"
+    assert [m["content"] for m in page.select('meta[property="article:tag"]')] == [
         "Bone health",
         "Minerals",
         "Supplements",
@@ -143,4 +137,4 @@ def test_article_pages_carry_their_publication_times(client, seed_article):
 
 
 def test_search_results_ask_not_to_be_indexed(client, seed_article):
-    assert page(client, "/search/?q=magnesium").select_one('meta[name="robots"]')["content"] == "noindex, follow"
+    assert page_at(client, "/search/?q=magnesium").select_one('meta[name="robots"]')["content"] == "noindex, follow"

@@ -3,21 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Topic
 
 from .factories import ArticleFactory
+from .helpers import page_at, queries_for
 
 pytestmark = pytest.mark.django_db
-
-
-def soup(response):
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def test_topic_page_lists_its_published_articles_newest_first(client, topics):
     published("New zinc", [topics["Minerals"]], days_ago=1)
     published("Sleep hygiene", [topics["Sleep"]])
     ArticleFactory(title="Draft iron", draft=True).topics.set([topics["Minerals"]])
-    page = soup(client.get("/topics/minerals/"))
+    page = page_at(client, "/topics/minerals/")
     assert page.select_one("h1").get_text() == "Minerals"
     assert [h.get_text(strip=True) for h in page.select(".card h2")] == ["New zinc", "Old calcium"]
 
@@ -51,7 +44,7 @@ def test_an_unknown_topic_is_404(client):
 def test_topic_index_lists_topics_that_have_published_articles(client, topics):
     published("New zinc", [topics["Minerals"], topics["Supplements"]])
     ArticleFactory(draft=True).topics.set([topics["Sleep"]])
-    page = soup(client.get("/topics/"))
+    page = page_at(client, "/topics/")
     assert [a.get_text() for a in page.select(".topic-list a")] == ["Minerals", "Supplements"]
     assert "1 article" in page.select_one(".topic-list li").get_text()
 
@@ -66,40 +59,31 @@ def test_related_articles_share_the_most_topics_first_then_newest(client, topics
     ArticleFactory(title="Draft shares all", draft=True).topics.set([bone, minerals, supplements])
     published("Shares one, older", [bone], days_ago=10)
     published("Shares one, oldest", [bone], days_ago=90)
-    page = soup(client.get(main.get_absolute_url()))
+    page = page_at(client, main.get_absolute_url())
     titles = [a.get_text() for a in page.select(".related a")]
     assert titles == ["Shares three, oldest", "Shares two, older", "Shares one, newest", "Shares one, older"]
 
 
 def test_an_article_without_topics_has_no_related_section_and_a_short_breadcrumb(client):
     article = ArticleFactory()
-    page = soup(client.get(article.get_absolute_url()))
+    page = page_at(client, article.get_absolute_url())
     assert page.select_one(".related") is None
     assert [li.get_text(strip=True) for li in page.select(".breadcrumbs li")] == ["Home", article.title]
 
 
 def test_related_articles_keep_the_page_to_a_constant_number_of_queries(client, topics):
     main = published("Main", list(topics.values()))
-
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(main.get_absolute_url()).status_code == 200
-        return len(captured)
-
     for n in range(2):
         published(f"Other {n}", [topics["Minerals"]])
-    few = queries()
+    few = queries_for(client, main.get_absolute_url())
     for n in range(2, 12):
         published(f"Other {n}", list(topics.values())[: 1 + n % 4])
-    from django.core.cache import cache
-
-    cache.clear()
-    assert queries() == few <= 11
+    assert queries_for(client, main.get_absolute_url()) == few <= 11
 
 
 def test_the_initial_article_is_filed_under_its_topics(client, seed_article):
     assert [t.name for t in seed_article.topics.all()] == ["Bone health", "Minerals", "Supplements"]
-    byline = soup(client.get(seed_article.get_absolute_url())).select_one(".byline__topics")
+    byline = page_at(client, seed_article.get_absolute_url()).select_one(".byline__topics")
     assert [a["href"] for a in byline.select("a")] == [
         "/topics/bone-health/",
         "/topics/minerals/",
@@ -112,9 +96,9 @@ def test_related_articles_follow_every_change_at_once(client, topics, settings, 
     settings.PAGE_CACHE = page_cache
     main = published("Main", [topics["Minerals"], topics["Sleep"]])
     published("Older neighbour", [topics["Minerals"]], days_ago=5)
-    assert [a.get_text() for a in soup(client.get(main.get_absolute_url())).select(".related a")] == ["Older neighbour"]
+    assert [a.get_text() for a in page_at(client, main.get_absolute_url()).select(".related a")] == ["Older neighbour"]
     newcomer = published("Close newcomer", [topics["Minerals"], topics["Sleep"]], days_ago=2)
-    assert [a.get_text() for a in soup(client.get(main.get_absolute_url())).select(".related a")] == [
+    assert [a.get_text() for a in page_at(client, main.get_absolute_url()).select(".related a")] == [
         "Close newcomer",
         "Older neighbour",
     ]
@@ -123,4 +107,4 @@ def test_related_articles_follow_every_change_at_once(client, topics, settings, 
     assert "Close newcomer, retitled" in client.get(main.get_absolute_url()).content.decode()
     newcomer.status = "draft"
     newcomer.save()
-    assert [a.get_text() for a in soup(client.get(main.get_absolute_url())).select(".related a")] == ["Older neighbour"]
+    assert [a.get_text() for a in page_at(client, main.get_absolute_url()).select(".related a")] == ["Older neighbour"]

@@ -21,8 +21,7 @@ from django.db import connection
 
 from articles.models import Article
 
-from .admin_forms import change_url, current_fields, existing_rows, inline_data
-from .test_production import free_port, production_env
+from .helpers import change_url, current_fields, existing_rows, free_port, inline_data, production_env
 
 CACHE_URL = os.environ.get("TWO_SERVER_CACHE_URL", "")
 ARTICLE = "/articles/does-magnesium-help-osteoporosis/"

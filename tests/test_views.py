@@ -3,9 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
@@ -18,12 +15,9 @@ from .factories import (
     ReferenceFactory,
     SupplementFormFactory,
 )
+from .helpers import queries_for, soup
 
 pytestmark = pytest.mark.django_db
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def test_home_lists_published_articles_newest_first_as_cards(client):
@@ -63,11 +57,12 @@ def test_home_is_paginated(client, settings):
     assert soup(client.get("/?page=2")).select_one(".pagination a[rel=prev]")["href"] == "/"
 
 
-@pytest.mark.parametrize("page", ["4", "0", "abc", "-1"])
-def test_a_page_that_does_not_exist_is_404(client, settings, page):
+# Not called "page": that is Playwright's fixture, and asking for it would run these with the browser tests.
+@pytest.mark.parametrize("number", ["4", "0", "abc", "-1"])
+def test_a_page_that_does_not_exist_is_404(client, settings, number):
     settings.ARTICLES_PER_PAGE = 2
     ArticleFactory.create_batch(5)
-    assert client.get(f"/?page={page}").status_code == 404
+    assert client.get(f"/?page={number}").status_code == 404
 
 
 def test_home_with_nothing_published_says_so(client):
@@ -182,25 +177,18 @@ def make_article_with(faqs):
     return article
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_article_page_queries_do_not_grow_with_its_rows(client):
-    few = count_queries(client, make_article_with(faqs=3).get_absolute_url())
-    many = count_queries(client, make_article_with(faqs=30).get_absolute_url())
+    few = queries_for(client, make_article_with(faqs=3).get_absolute_url())
+    many = queries_for(client, make_article_with(faqs=30).get_absolute_url())
     assert few == many
     assert many <= 10
 
 
 def test_home_page_queries_do_not_grow_with_articles(client):
     ArticleFactory.create_batch(2)
-    few = count_queries(client, "/")
+    few = queries_for(client, "/")
     ArticleFactory.create_batch(8)
-    assert count_queries(client, "/") == few <= 3
+    assert queries_for(client, "/") == few <= 3
 
 
 @pytest.mark.urls("tests.urls_error")

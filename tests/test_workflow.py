@@ -1,45 +1,38 @@
-"""The editorial workflow as editors meet it in the admin: publishing needs a review, scheduling,
-review due dates, marking reviewed, the byline readers see, and the content warnings."""
+"""The editorial workflow as editors meet it in the admin: publishing needs a review, the publish and
+review actions, scheduling, review due dates, marking reviewed, the byline readers see, and the content warnings."""
 
 import datetime
 from unittest import mock
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, add_months
+from articles.models import Article
+from editorial.review import add_months
 
-from .admin_forms import change_url, current_fields, existing_rows, inline_data
 from .factories import ArticleFactory, ContributorFactory, FAQFactory, ReferenceFactory
+from .helpers import (
+    ADD_URL,
+    NEW_ROWS,
+    article_fields,
+    change_url,
+    current_fields,
+    existing_rows,
+    field_errors,
+    inline_data,
+    messages_of,
+    save_change_page,
+    signed_in,
+    soup,
+)
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_article_changelist")
-UTC = datetime.timezone.utc
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def field_errors(response, name):
-    row = soup(response).select_one(f".field-{name}")
-    assert row is not None, f"no .field-{name} on the page"
-    return [li.get_text(" ", strip=True) for li in row.select(".errorlist li")]
-
-
-def save_change_page(client, article, **fields):
-    """Submit the article's change page with its rows as they are and some fields changed."""
-    data = {**current_fields(article, **fields), **inline_data(existing_rows(article))}
-    return client.post(change_url(article), data)
-
-
-def messages_of(response):
-    return [str(m.message) for m in response.context["messages"]]
+UTC = datetime.UTC
 
 
 def act(client, action, *articles):
@@ -71,9 +64,28 @@ def frozen_at(moment):
 # Publishing needs a medical review
 
 
+def test_publishing_without_a_reviewer_or_review_date_is_refused_field_by_field(admin_client):
+    data = {**article_fields(status="published", medical_reviewer="", last_reviewed_on=""), **inline_data(NEW_ROWS)}
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert field_errors(response, "medical_reviewer") == [
+        "Choose the medical reviewer: an article is published only once reviewed."
+    ]
+    assert field_errors(response, "last_reviewed_on") == [
+        "Enter the date of the medical review: an article is published only once reviewed."
+    ]
+    assert not Article.objects.exists()
+
+
+def test_a_draft_may_wait_for_its_review(admin_client):
+    data = {**article_fields(medical_reviewer="", last_reviewed_on=""), **inline_data(NEW_ROWS)}
+    assert admin_client.post(ADD_URL, data).status_code == 302
+    assert Article.objects.get().status == "draft"
+
+
 def test_publishing_a_draft_from_its_change_page_without_a_reviewer_is_refused_on_that_field(admin_client):
     article = ArticleFactory(draft=True, medical_reviewer=None, title="Unreviewed zinc")
-    saves = article.lock_version
+    saves = article.edit_count
     response = save_change_page(admin_client, article, status="published", published_at_0="", published_at_1="")
     assert response.status_code == 200
     assert "Please correct the error below." in soup(response).select_one(".errornote").get_text()
@@ -82,7 +94,7 @@ def test_publishing_a_draft_from_its_change_page_without_a_reviewer_is_refused_o
     ]
     assert field_errors(response, "last_reviewed_on") == []
     stored = Article.objects.get(pk=article.pk)
-    assert (stored.status, stored.published_at, stored.lock_version) == ("draft", None, saves)
+    assert (stored.status, stored.published_at, stored.edit_count) == ("draft", None, saves)
 
 
 def test_publishing_without_a_review_date_is_refused_on_that_field(admin_client, client):
@@ -97,7 +109,7 @@ def test_publishing_without_a_review_date_is_refused_on_that_field(admin_client,
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_a_review_date_in_the_future_is_refused_and_today_is_accepted(admin_client):
+def test_a_review_date_in_the_future_is_refused_on_the_add_and_change_pages_and_today_is_accepted(admin_client):
     reviewed = datetime.date(2026, 1, 15)
     article = ArticleFactory(last_reviewed_on=reviewed)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
@@ -108,13 +120,20 @@ def test_a_review_date_in_the_future_is_refused_and_today_is_accepted(admin_clie
     today = timezone.localdate().isoformat()
     assert save_change_page(admin_client, article, last_reviewed_on=today).status_code == 302
     assert Article.objects.get(pk=article.pk).last_reviewed_on == timezone.localdate()
+    # A new article is held to the same rule.
+    data = {**article_fields(last_reviewed_on=tomorrow.isoformat()), **inline_data(NEW_ROWS)}
+    response = admin_client.post(ADD_URL, data)
+    assert field_errors(response, "last_reviewed_on") == ["The review date cannot be in the future."]
+    assert not Article.objects.filter(slug="does-zinc-shorten-colds").exists()
 
 
-def test_a_writer_cannot_be_the_medical_reviewer(admin_client):
+def test_only_medical_reviewers_are_offered_and_a_writer_cannot_be_the_medical_reviewer(admin_client):
     writer = ContributorFactory(name="Sam Lee")
     article = ArticleFactory(title="Iron and fatigue")
     reviewer = article.medical_reviewer
-    # The form does not offer writers, and refuses one sent anyway.
+    # The forms do not offer writers, and refuse one sent anyway.
+    options = [o.get_text() for o in soup(admin_client.get(ADD_URL)).select("#id_medical_reviewer option")]
+    assert options == ["---------", "Ana Ruiz, MD"]
     page = soup(admin_client.get(change_url(article)))
     assert "Sam Lee" not in [o.get_text() for o in page.select("#id_medical_reviewer option")]
     response = save_change_page(admin_client, article, medical_reviewer=str(writer.pk))
@@ -123,11 +142,41 @@ def test_a_writer_cannot_be_the_medical_reviewer(admin_client):
         "Select a valid choice. That choice is not one of the available choices."
     ]
     assert Article.objects.get(pk=article.pk).medical_reviewer == reviewer
+    response = admin_client.post(ADD_URL, {**article_fields(medical_reviewer=str(writer.pk)), **inline_data(NEW_ROWS)})
+    assert field_errors(response, "medical_reviewer") == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert not Article.objects.filter(slug="does-zinc-shorten-colds").exists()
     # The model says why, whatever made the article.
     article.medical_reviewer = writer
     with pytest.raises(ValidationError) as refused:
         article.clean()
     assert refused.value.message_dict == {"medical_reviewer": ["Sam Lee is not a medical reviewer; choose one who is."]}
+
+
+def test_a_reviewer_named_on_articles_cannot_become_a_writer(admin_client):
+    article = ArticleFactory()
+    reviewer = article.medical_reviewer
+    url = reverse("admin:articles_contributor_change", args=[reviewer.pk])
+    data = {
+        "name": reviewer.name,
+        "credentials": reviewer.credentials,
+        "slug": reviewer.slug,
+        "role": "writer",
+        "kind": "person",
+        "bio": reviewer.bio,
+        "profile_url": "",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert field_errors(response, "role") == [
+        "Ana Ruiz is the medical reviewer of 1 article(s); choose another reviewer for them before changing this role."
+    ]
+    reviewer.refresh_from_db()
+    assert reviewer.role == "medical_reviewer"
+
+
+# The publish and submit-for-review actions
 
 
 def test_the_publish_action_publishes_ready_articles_and_names_each_refused_one(admin_client):
@@ -139,10 +188,12 @@ def test_the_publish_action_publishes_ready_articles_and_names_each_refused_one(
     writer_reviewed = ArticleFactory(
         draft=True, title="Writer reviewed", medical_reviewer=ContributorFactory(name="Sam Lee")
     )
-    response = act(admin_client, "publish", ready, no_reviewer, no_date, writer_reviewed)
+    unreviewed_draft = ArticleFactory(draft=True, medical_reviewer=None, title="Unreviewed")
+    response = act(admin_client, "publish", ready, no_reviewer, no_date, writer_reviewed, unreviewed_draft)
     messages = messages_of(response)
     assert "Published 1 article(s)." in messages
     assert "“Nobody reviewed”: Choose the medical reviewer: an article is published only once reviewed." in messages
+    assert any(m.startswith("“Unreviewed”: Choose the medical reviewer") for m in messages)
     assert (
         "“No review date”: Enter the date of the medical review: an article is published only once reviewed."
         in messages
@@ -155,9 +206,31 @@ def test_the_publish_action_publishes_ready_articles_and_names_each_refused_one(
         "Nobody reviewed": "in_review",
         "No review date": "draft",
         "Writer reviewed": "draft",
+        "Unreviewed": "draft",
     }
     assert latest_revision(ready).get_comment() == "Published."
     assert not Version.objects.get_for_object(no_reviewer).filter(revision__comment="Published.").exists()
+
+
+def test_submit_for_review_moves_drafts_on_and_names_what_it_leaves(admin_client, admin_user):
+    draft = ArticleFactory(draft=True, title="First draft")
+    in_review = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, title="Being checked")
+    live = ArticleFactory(title="Already live")
+    messages = messages_of(act(admin_client, "submit_for_review", draft, in_review, live))
+    assert "Submitted 1 article(s) for review." in messages
+    assert "“Being checked”: it is in review, not a draft." in messages
+    assert "“Already live”: it is published, not a draft." in messages
+    assert Article.objects.get(pk=draft.pk).status == "in_review"
+    assert Article.objects.get(pk=live.pk).status == "published"
+    assert dict(Article.objects.values_list("title", "status")) == {
+        "First draft": "in_review",
+        "Being checked": "in_review",
+        "Already live": "published",
+    }
+    assert listed(admin_client, state="in_review") == ["Being checked", "First draft"]
+    assert column(admin_client, "state")["First draft"] == "In review"
+    revision = latest_revision(draft)
+    assert revision.get_comment() == "Submitted for review." and revision.user == admin_user
 
 
 # Scheduling
@@ -181,6 +254,7 @@ def test_a_scheduled_article_is_listed_as_such_hidden_from_readers_and_live_once
     ArticleFactory(title="Out now")
     ArticleFactory(title="Still a draft", draft=True)
     assert listed(admin_client, state="scheduled") == ["Coming soon"]
+    assert column(admin_client, "state", state="scheduled")["Coming soon"].startswith("Scheduled for ")
     assert listed(admin_client, state="live") == ["Out now"]
     assert client.get(article.get_absolute_url()).status_code == 404
     assert "Coming soon" not in client.get("/").content.decode()
@@ -193,27 +267,19 @@ def test_a_scheduled_article_is_listed_as_such_hidden_from_readers_and_live_once
         assert listed(admin_client, state="live") == ["Coming soon", "Out now"]
         assert column(admin_client, "state")["Coming soon"] == "Live"
 
-
-def test_submit_for_review_moves_drafts_on_and_names_what_it_leaves(admin_client, admin_user):
-    draft = ArticleFactory(draft=True, title="First draft")
-    in_review = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, title="Being checked")
-    live = ArticleFactory(title="Already live")
-    messages = messages_of(act(admin_client, "submit_for_review", draft, in_review, live))
-    assert "Submitted 1 article(s) for review." in messages
-    assert "“Being checked”: it is in review, not a draft." in messages
-    assert "“Already live”: it is published, not a draft." in messages
-    assert dict(Article.objects.values_list("title", "status")) == {
-        "First draft": "in_review",
-        "Being checked": "in_review",
-        "Already live": "published",
-    }
-    assert listed(admin_client, state="in_review") == ["Being checked", "First draft"]
-    assert column(admin_client, "state")["First draft"] == "In review"
-    revision = latest_revision(draft)
-    assert revision.get_comment() == "Submitted for review." and revision.user == admin_user
+    # The same once its time is really past: no command, no cron job.
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(article.get_absolute_url()).status_code == 200
 
 
-# Review due
+def test_the_change_page_says_when_a_scheduled_article_goes_live(admin_client):
+    article = ArticleFactory(scheduled=True)
+    state = soup(admin_client.get(change_url(article))).select_one(".field-state .readonly").get_text()
+    assert state == f"Scheduled for {timezone.localtime(article.published_at):%-d %b %Y, %H:%M}"
+    assert soup(admin_client.get(ADD_URL)).select_one(".field-state .readonly").get_text() == "Not saved yet."
+
+
+# Review due dates
 
 
 def test_the_review_due_column_shows_the_due_date_or_since_when_it_is_overdue(admin_client):
@@ -251,6 +317,12 @@ def test_the_overdue_filter_lists_exactly_the_overdue_articles(admin_client):
     assert listed(admin_client, review="soon") == ["Reviewed a year ago tomorrow"]
 
 
+def test_the_due_date_falls_on_the_last_day_of_a_shorter_month():
+    assert add_months(datetime.date(2024, 2, 29), 12) == datetime.date(2025, 2, 28)
+    assert add_months(datetime.date(2025, 8, 31), 6) == datetime.date(2026, 2, 28)
+    assert add_months(datetime.date(2026, 3, 31), -1) == datetime.date(2026, 2, 28)
+
+
 @pytest.mark.parametrize(
     "today, overdue, leap_day_column",
     [
@@ -277,6 +349,7 @@ def test_the_review_interval_setting_moves_due_dates_and_the_filter(admin_client
     ArticleFactory(title="Thirteen months", last_reviewed_on=add_months(today, -13))
     assert listed(admin_client, review="overdue") == ["Thirteen months"]
     assert column(admin_client, "review_due")["Seven months"] == f"{add_months(seven_months, 12):%-d %b %Y}"
+    assert column(admin_client, "review_due")["Thirteen months"] == f"Overdue since {add_months(today, -1):%-d %b %Y}"
 
     settings.REVIEW_INTERVAL_MONTHS = 6
     assert listed(admin_client, review="overdue") == ["Seven months", "Thirteen months"]
@@ -299,6 +372,9 @@ def test_a_one_month_interval_from_31_january_falls_due_on_28_february(admin_cli
         assert listed(admin_client, review="overdue") == ["End of January"]
 
 
+# Marking an article reviewed
+
+
 def test_the_mark_reviewed_action_sets_today_and_records_who_and_why(admin_client, admin_user):
     article = ArticleFactory(title="Old review", last_reviewed_on=datetime.date(2023, 5, 2))
     other = ArticleFactory(title="Untouched", last_reviewed_on=datetime.date(2023, 5, 2))
@@ -314,9 +390,22 @@ def test_the_mark_reviewed_action_sets_today_and_records_who_and_why(admin_clien
     assert column(admin_client, "review_due")["Old review"] == f"{add_months(today, 12):%-d %b %Y}"
 
 
-def test_the_mark_reviewed_button_only_answers_post(admin_client, admin_user):
+def test_the_mark_reviewed_action_needs_a_reviewer(admin_client):
+    reviewed, unreviewed = (
+        ArticleFactory(last_reviewed_on=None, draft=True),
+        ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None, title="Nobody checked"),
+    )
+    response = act(admin_client, "mark_reviewed", reviewed, unreviewed)
+    assert "“Nobody checked”: choose its medical reviewer first." in messages_of(response)
+    assert Article.objects.get(pk=reviewed.pk).last_reviewed_on == timezone.localdate()
+    assert Article.objects.get(pk=unreviewed.pk).last_reviewed_on is None
+
+
+def test_marking_reviewed_is_one_button_on_the_change_page_that_only_answers_post(admin_client, admin_user):
     article = ArticleFactory(last_reviewed_on=datetime.date(2024, 6, 30))
     url = reverse("admin:articles_article_reviewed", args=[article.pk])
+    page = soup(admin_client.get(change_url(article)))
+    assert page.select_one(f"form[action='{url}'] button").get_text() == "Mark medically reviewed today"
     refused = admin_client.get(url)
     assert refused.status_code == 405 and refused["Allow"] == "POST"
     assert Article.objects.get(pk=article.pk).last_reviewed_on == datetime.date(2024, 6, 30)
@@ -329,6 +418,20 @@ def test_the_mark_reviewed_button_only_answers_post(admin_client, admin_user):
     revision = latest_revision(article)
     assert revision.get_comment() == f"Marked as medically reviewed on {today:%-d %B %Y}."
     assert revision.user == admin_user
+
+
+def test_an_editor_may_mark_reviewed_but_a_reader_may_not(editor_client, reader):
+    article = ArticleFactory(last_reviewed_on=None, draft=True)
+    url = reverse("admin:articles_article_reviewed", args=[article.pk])
+    response = signed_in(reader).post(url)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert Article.objects.get(pk=article.pk).last_reviewed_on is None
+    assert editor_client.post(url).status_code == 302
+    assert Article.objects.get(pk=article.pk).last_reviewed_on == timezone.localdate()
+
+
+def test_marking_an_unknown_article_reviewed_is_404(admin_client):
+    assert admin_client.post(reverse("admin:articles_article_reviewed", args=[987654])).status_code == 404
 
 
 # The byline readers see
@@ -344,7 +447,9 @@ def test_the_byline_names_the_writer_and_the_reviewer_and_links_their_pages(clie
         f"Written by Sam Lee · Medically reviewed by Ana Ruiz, MD · Updated {updated:%B} {updated.day}, {updated.year}"
     )
     assert "Last reviewed on March 9, 2026" in " ".join(byline.select_one(".byline__dates").get_text(" ").split())
+    assert "Last reviewed on March 9, 2026" in byline.get_text(" ", strip=True)
     links = {a.get_text(): a["href"] for a in byline.select(".byline__people a")}
+    assert list(links.values()) == ["/contributors/sam-lee/", "/contributors/ana-ruiz/"]  # the writer first
     assert links == {"Sam Lee": "/contributors/sam-lee/", "Ana Ruiz, MD": "/contributors/ana-ruiz/"}
     for href in links.values():
         page = client.get(href)
@@ -379,6 +484,7 @@ CLEAN_BODY = "## Evidence\n\nTrials are small.[^1]\n\n### In older adults\n\nFew
     "problem, expected",
     [
         ("uncited reference", "Reference 2 is never cited: cite with [^N] in the body or an FAQ, or remove."),
+        ("uncited references", "References 2, 3 are never cited: cite with [^N] in the body or an FAQ, or remove."),
         (
             "no meta description",
             "The meta description is missing: search engines and shared links will show the quick summary, cut short.",
@@ -404,9 +510,19 @@ def test_each_content_problem_alone_is_exactly_one_warning(admin_client, problem
         fields["body"] = "## Evidence\n\nTrials are small.[^1]\n\n#### Dosing\n\nLow doses."
     article = ArticleFactory(**fields)
     ReferenceFactory(article=article, order=1)
-    if problem == "uncited reference":
+    if problem in ("uncited reference", "uncited references"):
         ReferenceFactory(article=article, order=2)
+    if problem == "uncited references":
+        ReferenceFactory(article=article, order=3)
     assert warnings_on(admin_client, article) == [expected]
+
+
+def test_a_long_meta_description_and_an_overdue_review_are_warnings(admin_client):
+    article = ArticleFactory(meta_description="x" * 200, last_reviewed_on=datetime.date(2020, 1, 1))
+    assert warnings_on(admin_client, article) == [
+        "The meta description has 200 characters; search engines cut it after 160.",
+        "Medical review is overdue (due 1 January 2021).",
+    ]
 
 
 def test_an_article_without_problems_has_no_warnings_box(admin_client):
@@ -454,3 +570,54 @@ def test_all_problems_together_and_the_warnings_after_a_save(admin_client):
     messages = messages_of(response)
     reported = [m for m in messages if m.startswith("“Deep headings”: ")]
     assert reported == [f"“Deep headings”: {warning}" for warning in expected]
+
+
+def test_warnings_do_not_stop_adding_an_article_and_are_reported_after_it(admin_client):
+    response = admin_client.post(ADD_URL, {**article_fields(meta_description=""), **inline_data(NEW_ROWS)}, follow=True)
+    assert Article.objects.filter(slug="does-zinc-shorten-colds").exists()
+    assert any("The meta description is missing" in m for m in messages_of(response))
+
+
+def test_a_citation_of_a_missing_reference_still_stops_the_save(admin_client, seed_article):
+    response = save_change_page(admin_client, seed_article, body=seed_article.body + "\n\nMore.[^42]")
+    assert response.status_code == 200
+    assert any("[^42] cites a reference this article does not have" in e for e in field_errors(response, "body"))
+    assert "More." not in Article.objects.get().body
+
+
+def test_without_a_meta_description_the_page_describes_itself_with_the_summary(client):
+    article = ArticleFactory(meta_description="", summary="A summary " * 30)
+    description = soup(client.get(article.get_absolute_url())).select_one("meta[name=description]")["content"]
+    assert description.startswith("A summary A summary") and description.endswith("…")
+    assert len(description) <= 160
+
+
+# One workflow API: its rules, whoever asks
+
+
+def test_the_workflow_refuses_what_its_rules_refuse_and_publishes_now_without_a_time():
+    from editorial import workflow
+
+    draft = ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None)
+    assert workflow.problems(draft, Article.Status.PUBLISHED) == {
+        "medical_reviewer": ["Choose the medical reviewer: an article is published only once reviewed."],
+        "last_reviewed_on": ["Enter the date of the medical review: an article is published only once reviewed."],
+    }
+    with pytest.raises(workflow.Refused):
+        workflow.move(draft, Article.Status.PUBLISHED)
+    assert draft.status == "draft" and draft.published_at is None  # refused: nothing changed
+    live = ArticleFactory()
+    assert workflow.problems(live, Article.Status.IN_REVIEW) == {None: ["it is published, not a draft."]}
+    ready = ArticleFactory(draft=True)
+    before = timezone.now()
+    workflow.move(ready, Article.Status.PUBLISHED)
+    assert ready.status == "published" and before <= ready.published_at <= timezone.now()
+    assert Article.objects.get(pk=ready.pk).status == "draft"  # move() changes the article in memory only
+
+
+def test_the_change_page_asks_the_workflow_before_changing_a_status(admin_client):
+    live = ArticleFactory(title="Already live")
+    response = save_change_page(admin_client, live, status="in_review")
+    assert response.status_code == 200
+    assert "it is published, not a draft." in soup(response).select_one("ul.errorlist.nonfield").get_text()
+    assert Article.objects.get(pk=live.pk).status == "published"

@@ -44,17 +44,19 @@ INSTALLED_APPS = [
     "csp",
     "markdownx",
     "reversion",
+    "pagecache",
     "articles",
+    "editorial",
 ]
 
 MIDDLEWARE = [
     "site_config.middleware.HealthCheckMiddleware",
-    "articles.cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.cache.PageValidatorsMiddleware",
+    "pagecache.middleware.PageValidatorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,11 +120,15 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.25)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
 
-# Full-page cache for anonymous readers (articles.cache); keyed on the content
+# Full-page cache for anonymous readers (the pagecache app); keyed on the content
 # version, so it is never stale. PAGE_CACHE=false renders every page.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+# A change to any table of these apps moves the content version on (database triggers).
+PAGE_CACHE_WATCHED_APPS = ["articles"]
+# When content goes public by the clock alone: (since, until) -> the latest such moment.
+PAGE_CACHE_SCHEDULE = "articles.models.latest_publish_time"
 # Readers' browsers may keep a page but must ask (cheaply, with its ETag) before reuse.
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 
@@ -154,8 +160,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # django-markdownx: the preview renders with the site's own renderer, so the
 # editor sees exactly what readers will; its endpoints live under /admin/ and
-# are served by staff-only views (articles.views_admin).
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.preview"
+# are served by staff-only views (editorial.views).
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.preview"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"

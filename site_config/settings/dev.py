@@ -6,4 +6,4 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403

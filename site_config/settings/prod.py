@@ -8,8 +8,8 @@ import os
 
 os.environ["DEBUG"] = "false"
 
-from .base import *  # noqa: E402,F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env
 
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured(  # noqa: F405

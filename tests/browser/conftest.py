@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
@@ -64,3 +65,10 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshots():
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server's address, with the seed article loaded."""
+    call_command("loaddata", "initial_article", verbosity=0)
+    return live_server.url

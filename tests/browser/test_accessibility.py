@@ -4,7 +4,6 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,12 +19,6 @@ PAGES = {
     "contributors": "/contributors/",
     "contributor": "/contributors/citewell-editorial-team/",
 }
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("loaddata", "initial_article", verbosity=0)
-    return live_server.url
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ document.addEventListener("securitypolicyviolation",
 
 
 @pytest.fixture
-def signed_in(page, live_server, django_user_model):
+def admin_page(page, live_server, django_user_model):
     """A superuser signed in to the admin; the page records any CSP violation."""
     page.add_init_script(CSP_WATCH)
     django_user_model.objects.create_superuser("chief", "", "a-long-test-password")
@@ -27,8 +27,8 @@ def signed_in(page, live_server, django_user_model):
     return page
 
 
-def test_body_preview_renders_markdown_and_leaves_scripts_inert(signed_in, live_server):
-    page = signed_in
+def test_body_preview_renders_markdown_and_leaves_scripts_inert(admin_page, live_server):
+    page = admin_page
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(live_server.url + "/admin/articles/article/add/")
@@ -46,8 +46,8 @@ def test_body_preview_renders_markdown_and_leaves_scripts_inert(signed_in, live_
     assert page.evaluate("window.__cspViolations") == []
 
 
-def test_a_new_faq_row_gets_a_live_preview_too(signed_in, live_server):
-    page = signed_in
+def test_a_new_faq_row_gets_a_live_preview_too(admin_page, live_server):
+    page = admin_page
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.get_by_text("Add another FAQ").click()
     answer = page.locator("textarea[name='faqs-0-answer']")
@@ -62,9 +62,25 @@ def test_a_new_faq_row_gets_a_live_preview_too(signed_in, live_server):
     assert page.evaluate("window.__cspViolations") == []
 
 
-def test_an_editor_writes_publishes_and_a_reader_reads_the_article(signed_in, live_server, browser):
+def add_rows(page):
+    """A key point, an FAQ and a reference, typed into new inline rows as an editor would."""
+    page.get_by_text("Add another Key point").click()
+    page.locator("input[name='key_points-0-order']").fill("1")
+    page.locator("input[name='key_points-0-title']").fill("Start early")
+    page.locator("textarea[name='key_points-0-text']").fill("Lozenges helped only when started within a day.")
+    page.get_by_text("Add another FAQ").click()
+    page.locator("input[name='faqs-0-order']").fill("1")
+    page.locator("input[name='faqs-0-question']").fill("Can zinc prevent colds?")
+    page.locator("textarea[name='faqs-0-answer']").fill("Not clearly.[^1]")
+    page.get_by_text("Add another Reference").click()
+    page.locator("input[name='references-0-order']").fill("1")
+    page.locator("input[name='references-0-title']").fill("Zinc lozenges and the common cold")
+    page.locator("input[name='references-0-doi']").fill("10.1177/2054270417694291")
+
+
+def test_an_editor_writes_publishes_and_a_reader_reads_the_article(admin_page, live_server, browser):
     call_command("loaddata", "initial_article", verbosity=0)  # brings the contributors
-    page = signed_in
+    page = admin_page
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(live_server.url + "/admin/articles/article/add/")
@@ -91,18 +107,7 @@ def test_an_editor_writes_publishes_and_a_reader_reads_the_article(signed_in, li
     page.locator("#id_status").select_option("published")
     page.locator("#id_meta_description").fill("What clinical trials say about zinc lozenges and colds.")
 
-    page.get_by_text("Add another Key point").click()
-    page.locator("input[name='key_points-0-order']").fill("1")
-    page.locator("input[name='key_points-0-title']").fill("Start early")
-    page.locator("textarea[name='key_points-0-text']").fill("Lozenges helped only when started within a day.")
-    page.get_by_text("Add another FAQ").click()
-    page.locator("input[name='faqs-0-order']").fill("1")
-    page.locator("input[name='faqs-0-question']").fill("Can zinc prevent colds?")
-    page.locator("textarea[name='faqs-0-answer']").fill("Not clearly.[^1]")
-    page.get_by_text("Add another Reference").click()
-    page.locator("input[name='references-0-order']").fill("1")
-    page.locator("input[name='references-0-title']").fill("Zinc lozenges and the common cold")
-    page.locator("input[name='references-0-doi']").fill("10.1177/2054270417694291")
+    add_rows(page)
     page.locator("input[name='_save']").first.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     assert page.evaluate("window.__cspViolations") == []

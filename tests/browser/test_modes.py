@@ -3,25 +3,14 @@
 import gzip
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from ..helpers import colour
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARTICLE = "/articles/does-magnesium-help-osteoporosis/"
 BUDGET = 60 * 1024  # compressed bytes, everything the page loads
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("loaddata", "initial_article", verbosity=0)
-    return live_server.url
-
-
-def colour(page, selector, prop, pseudo=None):
-    return page.locator(selector).first.evaluate(
-        f"(e) => getComputedStyle(e, {repr(pseudo) if pseudo else 'null'}).getPropertyValue('{prop}')"
-    )
 
 
 def test_dark_mode_follows_the_system_setting(browser, site):
@@ -87,7 +76,7 @@ def test_the_article_page_weighs_under_60_kb_compressed_and_needs_nothing_else(b
     context = browser.new_context()
     page = context.new_page()
     loaded = []
-    page.on("requestfinished", lambda request: loaded.append(request))
+    page.on("requestfinished", lambda request: loaded.append(request))  # noqa: PLW0108 (Playwright needs a Python function)
     page.goto(site + ARTICLE)
     page.wait_for_load_state("networkidle")
     assert loaded and all(request.url.startswith(site) for request in loaded)  # no other origin

@@ -3,19 +3,12 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARTICLE = "/articles/does-magnesium-help-osteoporosis/"
 WIDTHS = [375, 768, 1280]
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("loaddata", "initial_article", verbosity=0)
-    return live_server.url
 
 
 def test_following_a_contents_link_brings_its_section_into_view(page, site):

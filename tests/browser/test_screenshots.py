@@ -6,12 +6,16 @@ printed article as article-print.pdf by test_modes.py).
 """
 
 import pytest
-from django.core.management import call_command
+from PIL import Image
 from playwright.sync_api import expect
+
+from ..helpers import colour
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+ARTICLE = "/articles/does-magnesium-help-osteoporosis/"
 WIDTHS = [375, 768, 1280]
+DARK_PAGE, DARK_TEXT = "rgb(18, 21, 24)", "rgb(231, 234, 238)"  # the dark scheme, as test_modes.py checks
 PAGES = {
     "home": ("/", "Does Magnesium Help Osteoporosis?"),
     "topics": ("/topics/", "Topics"),
@@ -21,12 +25,6 @@ PAGES = {
     "contributor": ("/contributors/citewell-editorial-team/", "Citewell Editorial Team"),
     "not-found": ("/articles/no-such-article/", "We can’t find that page"),
 }
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("loaddata", "initial_article", verbosity=0)
-    return live_server.url
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -45,7 +43,20 @@ def test_public_page_screenshot(page, site, screenshots, name, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_article_in_dark_mode_screenshot(browser, site, screenshots, width):
     context = browser.new_context(color_scheme="dark", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(site + "/articles/does-magnesium-help-osteoporosis/")
-    page.screenshot(path=screenshots / f"article-dark-{width}.png", full_page=True)
-    context.close()
+    try:
+        page = context.new_page()
+        page.goto(site + ARTICLE)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Does Magnesium Help Osteoporosis?")
+        assert colour(page, "body", "background-color") == DARK_PAGE
+        assert colour(page, "body", "color") == DARK_TEXT
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+        saved = screenshots / f"article-dark-{width}.png"
+        page.screenshot(path=saved, full_page=True)
+    finally:
+        context.close()
+    assert saved.stat().st_size > 5_000
+    with Image.open(saved) as shot:
+        assert (shot.format, shot.width) == ("PNG", width)
+        # What the reader sees is the dark page: its colour covers more of the picture than any other.
+        _, commonest = max(shot.convert("RGB").getcolors(maxcolors=shot.width * shot.height))
+    assert f"rgb{commonest}" == DARK_PAGE

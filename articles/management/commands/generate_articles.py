@@ -1,6 +1,7 @@
 import random
 import sys
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import markdown
-from articles.models import FAQ, Article, Contributor, FoodSource, KeyPoint, Reference, SupplementForm, Topic
+from articles.models import FAQ, ROWS, Article, Contributor, FoodSource, KeyPoint, Reference, SupplementForm, Topic
 
 NUTRIENTS = [
     ("Vitamin D", 20),
@@ -107,7 +107,8 @@ FOODS = [
     ("Fruit", ["Avocado", "Banana", "Orange", "Kiwi"], "1 medium"),
 ]
 SENTENCES = [
-    "Observational studies link higher intake of {n} with better outcomes for {c}, though such studies cannot prove cause and effect.",
+    "Observational studies link higher intake of {n} with better outcomes for {c}, "
+    "though such studies cannot prove cause and effect.",
     "Randomized trials of {n} supplements for {c} have been small and short, and their results are mixed.",
     "People with a documented deficiency of {n} are the group most likely to benefit.",
     "Most adults can meet their needs for {n} from a varied diet without supplements.",
@@ -129,6 +130,123 @@ SECTIONS = [
 ]
 
 
+@dataclass
+class Subject:
+    """What one generated article is about, and the words its sentences are filled with."""
+
+    nutrient: str
+    daily_value: float | None
+    condition: str
+
+    @property
+    def words(self):
+        named = self.nutrient if self.nutrient.startswith("Vitamin") else self.nutrient.lower()
+        return {"n": named, "c": self.condition}
+
+    def say(self, rng, count=1):
+        return " ".join(rng.sample(SENTENCES, count)).format(**self.words)
+
+
+def sample_rows(rng, subject, number):
+    """A generated article's rows, by relation name."""
+    nutrient, condition = subject.nutrient, subject.condition
+    rows = {
+        "key_points": [KeyPoint(order=i, title=f"Point {i} on {nutrient}", text=subject.say(rng)) for i in range(1, 6)],
+        "supplement_forms": [
+            SupplementForm(
+                order=i,
+                name=f"{nutrient} {form}",
+                bioavailability=rng.randint(1, 4),
+                common_use=f"General {condition} support",
+                efficacy=subject.say(rng),
+                notes=subject.say(rng),
+            )
+            for i, form in enumerate(["citrate", "glycinate", "oxide", "complex"], start=1)
+        ],
+        "references": [
+            Reference(
+                order=i,
+                authors="Smith J, Lee K, Patel R",
+                year=rng.randint(2005, 2025),
+                title=f"{nutrient} and {condition}: study {number}-{i}",
+                publisher=f"J Nutr Res {rng.randint(1, 40)}({rng.randint(1, 12)}):{rng.randint(1, 900)}",
+                doi=f"10.{rng.randint(1000, 9999)}/cw.{number}.{i}",
+                pmid=str(rng.randint(10**7, 4 * 10**7)),
+            )
+            for i in range(1, 6)
+        ],
+    }
+    foods = [
+        (category, name, serving) for category, names, serving in rng.sample(FOODS, 4) for name in rng.sample(names, 2)
+    ]
+    rows["food_sources"] = [
+        FoodSource(
+            order=order,
+            name=name,
+            category=category,
+            serving=serving,
+            amount_mg=Decimal(rng.randint(5, 300)),
+            source="USDA FoodData Central",
+        )
+        for order, (category, name, serving) in enumerate(foods, start=1)
+    ]
+    rows["faqs"] = []
+    for i in range(1, 8):
+        verb, effect = rng.choice(["Is", "Can", "Should", "Does"]), rng.choice(["help", "affect", "matter for"])
+        faq = FAQ(
+            order=i,
+            question=f"{verb} {nutrient.lower()} {effect} {condition} ({i})?",
+            answer=subject.say(rng, 2) + f"[^{rng.randint(1, 5)}]",
+        )
+        faq.refresh_derived()
+        rows["faqs"].append(faq)
+    return rows
+
+
+def sample_body(rng, subject):
+    parts = []
+    for index, heading in enumerate(SECTIONS):
+        parts.append("## " + heading.format(n=subject.nutrient, c=subject.condition))
+        parts.extend(f"{subject.say(rng, 4)}[^{rng.randint(1, 5)}]" for _ in range(rng.randint(2, 3)))
+        if index == 3:
+            parts.append("[[food-sources]]")
+        if index == 4:
+            parts.append("[[supplement-forms]]")
+    return "\n\n".join(parts)
+
+
+def sample_article(rng, number, now, team):
+    """A published article with all its rows (unsaved), its derived fields worked out, and the
+    names of its topics in `topic_names`."""
+    subject = Subject(*rng.choice(NUTRIENTS), rng.choice(CONDITIONS))
+    nutrient, condition, named = subject.nutrient, subject.condition, subject.words["n"]
+    title = rng.choice(TITLES).format(n=nutrient, c=condition.title())
+    published = now - timedelta(days=rng.randint(1, 5 * 365), minutes=rng.randint(0, 1440))
+    rows = sample_rows(rng, subject, number)
+    measured = bool(subject.daily_value and subject.daily_value >= 1)
+    article = Article(
+        title=title,
+        slug=f"{slugify(title)}-{number}",
+        subtitle=f"What studies say about {named}",
+        lead=subject.say(rng, 3),
+        summary=subject.say(rng, 2),
+        body=sample_body(rng, subject),
+        status=Article.Status.PUBLISHED,
+        published_at=published,
+        last_reviewed_on=(published + timedelta(days=rng.randint(0, 300))).date(),
+        author=team,
+        medical_reviewer=team,
+        meta_description=f"What the evidence says about {named} and {condition}."[:160],
+        nutrient_name=nutrient if measured else "",
+        daily_value_mg=Decimal(str(subject.daily_value)) if measured else None,
+    )
+    article.created_at = article.updated_at = published
+    category = next((topic for prefix, topic in CATEGORY.items() if nutrient.startswith(prefix)), "Other nutrients")
+    article.topic_names = [category, CONDITION_TOPIC[condition]] + (["Supplements"] if rng.random() < 0.4 else [])
+    article.refresh_derived(rows)
+    return article, rows
+
+
 class Command(BaseCommand):
     help = "Create N realistic published articles, each with all its rows, in batches."
 
@@ -140,7 +258,7 @@ class Command(BaseCommand):
     def handle(self, *args, count, batch_size, seed, **options):
         if count < 1 or batch_size < 1:
             raise CommandError("count and --batch-size must be at least 1.")
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # noqa: S311 - repeatable sample data, not a secret
         start = Article.objects.count()
         began = time.monotonic()
         names = {*CATEGORY.values(), "Other nutrients", "Supplements", *CONDITION_TOPIC.values()}
@@ -150,19 +268,19 @@ class Command(BaseCommand):
             )[0]
             for name in sorted(names)
         }
-        self.team = Contributor.objects.get_or_create(slug=TEAM["slug"], defaults=TEAM)[0]
+        team = Contributor.objects.get_or_create(slug=TEAM["slug"], defaults=TEAM)[0]
         made = 0
         while made < count:
             size = min(batch_size, count - made)
             with transaction.atomic():
-                self.create_batch(rng, start + made, size, topics)
+                drafts = [sample_article(rng, start + made + i + 1, timezone.now(), team) for i in range(size)]
+                create_batch(drafts, topics)
             made += size
             self.progress(made, count, time.monotonic() - began)
         sys.stderr.write("\n")
+        total = Article.objects.count()
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {count} articles in {time.monotonic() - began:.1f} s ({Article.objects.count()} in all)."
-            )
+            self.style.SUCCESS(f"Created {count} articles in {time.monotonic() - began:.1f} s ({total} in all).")
         )
 
     def progress(self, done, total, elapsed):
@@ -175,131 +293,18 @@ class Command(BaseCommand):
         )
         sys.stderr.flush()
 
-    def create_batch(self, rng, offset, size, topics):
-        now = timezone.now()
-        drafts = [self.draft(rng, offset + i + 1, now) for i in range(size)]
-        articles = Article.objects.bulk_create([article for article, _ in drafts])
-        Article.topics.through.objects.bulk_create(
-            [
-                Article.topics.through(article=article, topic=topics[name])
-                for article, (draft, _) in zip(articles, drafts, strict=True)
-                for name in draft.topic_names
-            ]
-        )
-        rows = {model: [] for model in (KeyPoint, SupplementForm, FoodSource, FAQ, Reference)}
-        for article, (_, children) in zip(articles, drafts, strict=True):
-            for model, items in children.items():
-                for item in items:
-                    item.article = article
-                    rows[model].append(item)
-        for model, items in rows.items():
-            model.objects.bulk_create(items)
 
-    def draft(self, rng, number, now):
-        nutrient, daily_value = rng.choice(NUTRIENTS)
-        condition = rng.choice(CONDITIONS)
-        title = rng.choice(TITLES).format(n=nutrient, c=condition.title())
-        named = nutrient if nutrient.startswith("Vitamin") else nutrient.lower()
-        words = {"n": named, "c": condition}
-        published = now - timedelta(days=rng.randint(1, 5 * 365), minutes=rng.randint(0, 1440))
-        children = {
-            KeyPoint: [
-                KeyPoint(order=i, title=f"Point {i} on {nutrient}", text=rng.choice(SENTENCES).format(**words))
-                for i in range(1, 6)
-            ],
-            SupplementForm: [
-                SupplementForm(
-                    order=i,
-                    name=f"{nutrient} {form}",
-                    bioavailability=rng.randint(1, 4),
-                    common_use=f"General {condition} support",
-                    efficacy=rng.choice(SENTENCES).format(**words),
-                    notes=rng.choice(SENTENCES).format(**words),
-                )
-                for i, form in enumerate(["citrate", "glycinate", "oxide", "complex"], start=1)
-            ],
-            FoodSource: [],
-            FAQ: [],
-            Reference: [
-                Reference(
-                    order=i,
-                    authors="Smith J, Lee K, Patel R",
-                    year=rng.randint(2005, 2025),
-                    title=f"{nutrient} and {condition}: study {number}-{i}",
-                    publisher=f"J Nutr Res {rng.randint(1, 40)}({rng.randint(1, 12)}):{rng.randint(1, 900)}",
-                    doi=f"10.{rng.randint(1000, 9999)}/cw.{number}.{i}",
-                    pmid=str(rng.randint(10**7, 4 * 10**7)),
-                )
-                for i in range(1, 6)
-            ],
-        }
-        order = 1
-        for category, names, serving in rng.sample(FOODS, 4):
-            for name in rng.sample(names, 2):
-                amount = Decimal(rng.randint(5, 300))
-                children[FoodSource].append(
-                    FoodSource(
-                        order=order,
-                        name=name,
-                        category=category,
-                        serving=serving,
-                        amount_mg=amount,
-                        source="USDA FoodData Central",
-                    )
-                )
-                order += 1
-        for i in range(1, 8):
-            faq = FAQ(
-                order=i,
-                question=f"{rng.choice(['Is', 'Can', 'Should', 'Does'])} {nutrient.lower()} "
-                f"{rng.choice(['help', 'affect', 'matter for'])} {condition} ({i})?",
-                answer=" ".join(rng.sample(SENTENCES, 2)).format(**words) + f"[^{rng.randint(1, 5)}]",
-            )
-            faq.answer_html = markdown.render(faq.answer, anchors=False).html
-            children[FAQ].append(faq)
-
-        article = Article(
-            title=title,
-            slug=f"{slugify(title)}-{number}",
-            subtitle=f"What studies say about {named}",
-            lead=" ".join(rng.sample(SENTENCES, 3)).format(**words),
-            summary=" ".join(rng.sample(SENTENCES, 2)).format(**words),
-            body=self.body(rng, words, nutrient),
-            status=Article.Status.PUBLISHED,
-            published_at=published,
-            last_reviewed_on=(published + timedelta(days=rng.randint(0, 300))).date(),
-            author=self.team,
-            medical_reviewer=self.team,
-            meta_description=f"What the evidence says about {named} and {condition}."[:160],
-            nutrient_name=nutrient if daily_value and daily_value >= 1 else "",
-            daily_value_mg=Decimal(str(daily_value)) if daily_value and daily_value >= 1 else None,
-        )
-        article.created_at = article.updated_at = published
-        category = next((topic for prefix, topic in CATEGORY.items() if nutrient.startswith(prefix)), "Other nutrients")
-        article.topic_names = [category, CONDITION_TOPIC[condition]] + (["Supplements"] if rng.random() < 0.4 else [])
-        derived = markdown.derive_article(
-            article,
-            {
-                "key_points": children[KeyPoint],
-                "supplement_forms": children[SupplementForm],
-                "food_sources": children[FoodSource],
-                "faqs": children[FAQ],
-            },
-        )
-        for name, value in derived.items():
-            setattr(article, name, value)
-        return article, children
-
-    def body(self, rng, words, nutrient):
-        parts = []
-        for index, heading in enumerate(SECTIONS):
-            parts.append("## " + heading.format(n=nutrient, c=words["c"]))
-            for _ in range(rng.randint(2, 3)):
-                sentences = rng.sample(SENTENCES, 4)
-                text = " ".join(s.format(**words) for s in sentences)
-                parts.append(f"{text}[^{rng.randint(1, 5)}]")
-            if index == 3:
-                parts.append("[[food-sources]]")
-            if index == 4:
-                parts.append("[[supplement-forms]]")
-        return "\n\n".join(parts)
+def create_batch(drafts, topics):
+    """Store drafted articles with their topics and rows, a few queries for the whole batch."""
+    articles = Article.objects.bulk_create([article for article, _ in drafts])
+    links = Article.topics.through
+    links.objects.bulk_create(
+        [links(article=article, topic=topics[name]) for article in articles for name in article.topic_names]
+    )
+    for name, model in ROWS:
+        items = []
+        for article, (_, rows) in zip(articles, drafts, strict=True):
+            for row in rows[name]:
+                row.article = article
+                items.append(row)
+        model.objects.bulk_create(items)

@@ -1,0 +1,110 @@
+"""When an article's derived fields (HTML, contents, citations, text, reading time) are worked out.
+
+Article.save() derives them from its Markdown and its stored rows, and saving or
+deleting a row brings its article's text and reading time up to date, so the
+stored fields never disagree with the rows, whatever made the change.
+
+Code that saves an article together with many rows (the admin, an import, a
+restored revision) wraps the work in `deriving_once()`: inside it nothing is
+derived as it is saved; each article touched is derived once, when derive_now()
+is called or on the way out.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.utils import timezone
+
+_pending = ContextVar("articles_pending_derivation", default=None)
+WHOLE = object()  # derive the stored article whole
+
+
+@contextmanager
+def deriving_once():
+    """Defer derivation to derive_now() or the end of the block (an inner block joins the outer one)."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set({})
+    try:
+        yield
+        derive_now()
+    finally:
+        _pending.reset(token)
+
+
+def pending():
+    """Whether derivation is being deferred here."""
+    return _pending.get() is not None
+
+
+def defer(article_pk, article=None, whole=False):
+    """Note that this article needs deriving: whole when `article` (saved) is given or `whole` is
+    set, else only its text and reading time. False when nothing is deferred here: derive now."""
+    waiting = _pending.get()
+    if waiting is None:
+        return False
+    if article is not None or whole:
+        waiting[article_pk] = article or WHOLE
+    else:
+        waiting.setdefault(article_pk, None)
+    return True
+
+
+def derive_now():
+    """Derive every article deferred so far, once each."""
+    waiting = _pending.get() or {}
+    while waiting:
+        article_pk, article = waiting.popitem()
+        if article is None:
+            rows_changed(article_pk)
+        elif article is WHOLE:
+            restored(article_pk)
+        else:
+            store(article)
+
+
+def store(article, rows=None):
+    """Derive a saved article whole and store the fields, without counting an edit.
+
+    `rows` are its rows by relation when the caller has them (default: read the stored ones).
+    """
+    from .models import DERIVED_FIELDS
+
+    waiting = _pending.get()
+    if waiting is not None:
+        waiting.pop(article.pk, None)
+    article.refresh_derived(rows)
+    fields = {name: getattr(article, name) for name in DERIVED_FIELDS}
+    type(article).objects.filter(pk=article.pk).update(**fields)
+
+
+def restored(article_pk):
+    """Derive an article put back from a revision, which keeps no derived field of its own or its rows'."""
+    from .models import Article
+    from .rendering import TEXT_ROWS
+
+    article = Article.objects.filter(pk=article_pk).first()
+    if article is None:
+        return
+    rows = {name: list(getattr(article, name).all()) for name in TEXT_ROWS}
+    for row in rows["faqs"]:
+        row.refresh_derived()
+    store(article, rows)
+
+
+def rows_changed(article_pk, touch=False):
+    """Bring an article's text and reading time up to date with its stored rows.
+
+    `touch` also marks it updated now (an edit of a row is an edit of the article).
+    """
+    from . import rendering
+    from .models import Article
+
+    article = Article.objects.filter(pk=article_pk).first()
+    if article is None:
+        return
+    fields = rendering.text_fields(article, article.body_html)
+    if touch:
+        fields["updated_at"] = timezone.now()
+    Article.objects.filter(pk=article_pk).update(**fields)

@@ -1,0 +1,60 @@
+"""The article list's actions: each runs one step of the workflow on every selected article,
+recorded as a revision of its own, and says which articles it refused and why."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import workflow
+
+
+class WorkflowActions:
+    actions = ["submit_for_review", "publish", "unpublish", "mark_reviewed"]
+
+    def run_workflow(self, request, queryset, step):
+        """Apply a workflow step to each article; refusals become error messages. Returns the articles done."""
+        done = []
+        for article in queryset.select_related("medical_reviewer"):
+            try:
+                step(article, request.user)
+            except workflow.Refused as refused:
+                self.message_user(request, f"“{article}”: {' '.join(refused.messages)}", messages.ERROR)
+            else:
+                done.append(article)
+        return done
+
+    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        done = self.run_workflow(request, queryset, workflow.submit_for_review)
+        if done:
+            self.message_user(request, f"Submitted {len(done)} article(s) for review.", messages.SUCCESS)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        done = self.run_workflow(request, queryset, workflow.publish)
+        ahead = set(
+            Article.objects.filter(pk__in=[article.pk for article in done]).scheduled().values_list("pk", flat=True)
+        )
+        scheduled = [article for article in done if article.pk in ahead]
+        if len(done) > len(scheduled):
+            self.message_user(request, f"Published {len(done) - len(scheduled)} article(s).", messages.SUCCESS)
+        for article in scheduled:
+            when = timezone.localtime(article.published_at)
+            self.message_user(
+                request, f"“{article}” is scheduled: readers see it from {when:%-d %B %Y, %H:%M}.", messages.SUCCESS
+            )
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        done = self.run_workflow(request, queryset, workflow.unpublish)
+        self.message_user(request, f"Unpublished {len(done)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Mark selected articles as medically reviewed today", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        today = timezone.localdate()
+        done = self.run_workflow(request, queryset, workflow.mark_reviewed)
+        if done:
+            self.message_user(
+                request, f"Marked {len(done)} article(s) as reviewed on {today:%-d %B %Y}.", messages.SUCCESS
+            )

@@ -1,0 +1,207 @@
+"""The admin: articles with their rows, contributors and topics.
+
+The article admin is declarations and wiring: its forms, inlines, filters and
+actions live in their own modules, status changes go through editorial.workflow,
+and its revisions through editorial.revisions.
+"""
+
+from functools import partial
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.db import models
+from django.db.models import Count
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+
+from articles.derivation import derive_now, deriving_once
+from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published_q
+
+from . import content_checks, review, revisions, views, workflow
+from .actions import WorkflowActions
+from .filters import ReviewFilter, StateFilter
+from .forms import ArticleAdminForm, ContributorAdminForm
+from .history import HistoryAdmin
+from .inlines import MARKDOWN_WIDGETS, ROW_INLINES
+
+
+class ArticleChangeList(ChangeList):
+    """The article list loads no Markdown or HTML: only the columns it shows."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*HEAVY_FIELDS)
+
+
+# The change page follows the article page's order.
+FIELDSETS = [
+    (None, {"fields": ["title", "subtitle", "slug", "topics", "edit_count"]}),
+    (
+        "Byline and publishing",
+        {
+            "fields": ["author", "medical_reviewer", "last_reviewed_on", "status", "published_at", "state"],
+            "description": "Draft, then in review, then published. A published article is public once its "
+            "publish time has come; until then it is scheduled. Publishing needs a medical "
+            "reviewer and a review date.",
+        },
+    ),
+    ("Opening", {"fields": ["lead", "summary"]}),
+    ("Body", {"fields": ["body", "reading_time"]}),
+    (
+        "Food amounts",
+        {
+            "fields": ["nutrient_name", "daily_value_mg"],
+            "description": "Used by the food sources table: each food's % daily value is computed from these.",
+        },
+    ),
+    ("Disclaimer", {"fields": ["disclaimer"]}),
+    ("Search and sharing", {"fields": ["meta_description"]}),
+    ("Record", {"fields": ["created_at", "updated_at", "old_addresses"], "classes": ["collapse"]}),
+]
+
+
+@admin.register(Article)
+class ArticleAdmin(WorkflowActions, HistoryAdmin):
+    form = ArticleAdminForm
+    formfield_overrides = MARKDOWN_WIDGETS
+    inlines = ROW_INLINES
+    prepopulated_fields = {"slug": ["title"]}
+    list_display = ["title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due"]
+    list_filter = [StateFilter, ReviewFilter, "topics", "author", "medical_reviewer"]
+    list_select_related = ["medical_reviewer"]
+    search_fields = ["title", "subtitle", "slug", "summary", "author__name", "medical_reviewer__name"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["state", "reading_time", "created_at", "updated_at", "old_addresses"]
+    filter_horizontal = ["topics"]
+    save_on_top = True
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
+    fieldsets = FIELDSETS
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin-markdown-rows.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state()
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
+        return [
+            path("<path:object_id>/history/compare/", view(views.compare_revisions), name="articles_article_compare"),
+            path(
+                "<path:object_id>/history/<int:version_id>/preview/",
+                view(views.preview_revision),
+                name="articles_article_revision_preview",
+            ),
+            path("<path:object_id>/reviewed/", view(views.mark_reviewed), name="articles_article_reviewed"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="State", ordering="status")
+    def state(self, obj):
+        if obj.pk is None:
+            return "Not saved yet."
+        if obj.is_scheduled:
+            when = timezone.localtime(obj.published_at)
+            return format_html(
+                '<span class="state state--scheduled">Scheduled for {}</span>', f"{when:%-d %b %Y, %H:%M}"
+            )
+        label = "Live" if obj.is_published else obj.get_status_display()
+        return format_html('<span class="state state--{}">{}</span>', label.lower().replace(" ", "-"), label)
+
+    @admin.display(description="Review due", ordering="last_reviewed_on")
+    def review_due(self, obj):
+        due = review.due_on(obj)
+        if due is None:
+            return format_html('<span class="review review--overdue">{}</span>', "Never reviewed")
+        if review.is_overdue(obj):
+            return format_html('<span class="review review--overdue">Overdue since {}</span>', f"{due:%-d %b %Y}")
+        return f"{due:%-d %b %Y}"
+
+    @admin.display(description="Old addresses (301 to this article)")
+    def old_addresses(self, obj):
+        slugs = [f"/articles/{r.old_slug}/" for r in obj.old_slugs.all()] if obj.pk else []
+        return ", ".join(slugs) or "None: changing the slug of a published article adds one."
+
+    @admin.display(description="Reading time")
+    def reading_time(self, obj):
+        return f"{obj.reading_minutes} min ({obj.word_count} words)" if obj.pk else "Computed when saved."
+
+    # Saving: the status through the workflow, the article derived once after its rows.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with deriving_once():
+            derive_now()  # a revision restored just before the form is shown
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        article = self.get_object(request, object_id)
+        if article is not None and request.method == "GET":
+            extra_context["content_warnings"] = content_checks.content_warnings(article)
+        elif article is not None and self.has_change_permission(request, article):
+            revisions.ensure_baseline(article.pk)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        workflow.move(obj, form.cleaned_data["status"])
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        derive_now()
+        if "_continue" not in request.POST:
+            article = form.instance
+            for warning in content_checks.content_warnings(article):
+                self.message_user(request, f"“{article}”: {warning}", messages.WARNING)
+
+
+@admin.register(Contributor)
+class ContributorAdmin(VersionAdmin):
+    form = ContributorAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "example.org" is https://example.org
+    list_display = ["name", "credentials", "role", "kind", "written", "reviewed"]
+    list_filter = ["role", "kind"]
+    search_fields = ["name", "credentials", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "credentials", "slug", "role", "kind", "bio", "profile_url"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                written_count=Count("articles_written", distinct=True),
+                reviewed_count=Count("articles_reviewed", distinct=True),
+            )
+        )
+
+    @admin.display(description="Articles written", ordering="written_count")
+    def written(self, obj):
+        return obj.written_count
+
+    @admin.display(description="Articles reviewed", ordering="reviewed_count")
+    def reviewed(self, obj):
+        return obj.reviewed_count
+
+
+@admin.register(Topic)
+class TopicAdmin(VersionAdmin):
+    list_display = ["name", "slug", "published_articles"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(published=Count("articles", filter=published_q("articles__")))
+
+    @admin.display(description="Published articles", ordering="published")
+    def published_articles(self, obj):
+        return obj.published

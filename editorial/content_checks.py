@@ -1,0 +1,45 @@
+"""Content checks: what the admin tells editors about an article without stopping a save."""
+
+from articles import rendering
+from articles.models import META_DESCRIPTION_LIMIT
+
+from . import review
+
+
+def content_warnings(article):
+    """Problems worth an editor's attention that do not stop a save, as sentences."""
+    warnings = []
+    cited = {int(n) for n in article.citations}
+    for faq in article.faqs.all():
+        cited.update(int(n) for n in rendering.render(faq.answer, anchors=False).citations)
+    uncited = [ref.order for ref in article.references.all() if ref.order not in cited]
+    if uncited:
+        numbers = ", ".join(str(n) for n in uncited)
+        noun, verb = ("Reference", "is") if len(uncited) == 1 else ("References", "are")
+        warnings.append(f"{noun} {numbers} {verb} never cited: cite with [^N] in the body or an FAQ, or remove.")
+    description = article.meta_description.strip()
+    if not description:
+        warnings.append(
+            "The meta description is missing: search engines and shared links will show the quick summary, cut short."
+        )
+    elif len(description) > META_DESCRIPTION_LIMIT:
+        warnings.append(
+            f"The meta description has {len(description)} characters; search engines cut it after "
+            f"{META_DESCRIPTION_LIMIT}."
+        )
+    if article.medical_reviewer_id is None:
+        warnings.append("No medical reviewer is chosen: the article cannot be published until one has reviewed it.")
+    previous = 1  # the article's title is the page's only level-1 heading
+    for level, name in rendering.render(article.body).headings:
+        if level > previous + 1:
+            warnings.append(
+                f"The heading “{name}” is level {level} ({'#' * level}) right after level {previous}: "
+                f"use {'#' * (previous + 1)} so screen reader users can follow the outline."
+            )
+        previous = level
+    if article.pk and article.status == article.Status.PUBLISHED and review.is_overdue(article):
+        due = review.due_on(article)
+        warnings.append(
+            f"Medical review is overdue (due {due:%-d %B %Y})." if due else "The article has no review date."
+        )
+    return warnings

@@ -1,0 +1,164 @@
+"""The admin's forms: the article (its status through the workflow, stale saves refused), FAQ answers
+checked against the references on the same page, and contributors."""
+
+import copy
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles import rendering
+from articles.models import FAQ, Article, Contributor
+
+from . import revisions, workflow
+
+REFERENCES_PREFIX = "references"
+
+
+def submitted_reference_numbers(data, article):
+    """Reference numbers the article will have once the submitted admin page is saved.
+
+    Citations are checked against the reference rows on the same page, which are
+    validated separately, so they are read here from the submitted data.
+    """
+    if data is None or f"{REFERENCES_PREFIX}-TOTAL_FORMS" not in data:
+        return set(article.references.values_list("order", flat=True)) if article.pk else set()
+    try:
+        total = min(int(data[f"{REFERENCES_PREFIX}-TOTAL_FORMS"]), 1000)
+    except ValueError:
+        return set()
+    numbers = set()
+    for index in range(total):
+        prefix = f"{REFERENCES_PREFIX}-{index}-"
+        order = (data.get(prefix + "order") or "").strip()
+        if data.get(prefix + "DELETE") or not order.isdigit():
+            continue
+        if data.get(prefix + "id") or (data.get(prefix + "title") or "").strip():
+            numbers.add(int(order))
+    return numbers
+
+
+def checked_markdown(form, text, article, blocks_allowed=True):
+    """The text if its citations and markers hold against the submitted references."""
+    numbers = submitted_reference_numbers(form.data or None, article)
+    errors = rendering.check(text, numbers, blocks_allowed=blocks_allowed)
+    if errors:
+        raise forms.ValidationError(errors)
+    return text
+
+
+def lost_edit_message(article):
+    """Why a save made from a stale page was refused, naming who saved last and when."""
+    latest = revisions.versions_of(article.pk).first()
+    if latest is None:
+        who, when = "Someone", ""
+    else:
+        who = revisions.saved_by(latest)
+        who = who[:1].upper() + who[1:]
+        when = f" at {timezone.localtime(latest.revision.date_created):%H:%M on %-d %B %Y}"
+    history = reverse("admin:articles_article_history", args=[article.pk])
+    return format_html(
+        "{} saved this article{} after you opened it, so your changes were not saved. "
+        "Nothing is lost: your edits are still in this form, and theirs are in the "
+        '<a href="{}">history</a>. Copy what you need, reload the page to get their version, '
+        "and make your changes again.",
+        who,
+        when,
+        history,
+    )
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form.
+
+    Its status is not written to the article by the form: the admin moves the
+    article through the workflow, whose rules the form checks first. The form
+    carries the edit count the page was opened at, and a save made after someone
+    else's is refused.
+    """
+
+    edit_count = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    status = forms.ChoiceField(choices=Article.Status.choices, initial=Article.Status.DRAFT)
+    # Set by the admin on restore and recover pages: the edit count before the revision was put back.
+    edit_count_at_open = None
+
+    class Meta:
+        model = Article
+        # The status is the workflow's to write, the edit count the model's: the form only reads them.
+        exclude = ["status", "edit_count"]  # noqa: DJ006
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].initial = self.instance.status
+        if self.instance.pk:
+            opened = self.edit_count_at_open
+            self.fields["edit_count"].initial = self.instance.edit_count if opened is None else opened
+
+    def clean_body(self):
+        return checked_markdown(self, self.cleaned_data["body"], self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self.refuse_lost_edit(cleaned.get("edit_count"))
+        if cleaned.get("status"):
+            self.check_status(cleaned)
+        return cleaned
+
+    def check_status(self, cleaned):
+        """The workflow's rules for the status asked for, as errors on the fields at fault."""
+        candidate = copy.copy(self.instance)
+        for name in ("medical_reviewer", "last_reviewed_on"):
+            setattr(candidate, name, cleaned.get(name))
+        for name, messages in workflow.problems(candidate, cleaned["status"], self.instance.status).items():
+            if name not in self.errors:
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+
+    def refuse_lost_edit(self, opened_at):
+        """Raise if the article was saved since this form was opened.
+
+        The row stays locked until the admin's transaction ends, so of two
+        saves made at once the second waits, then sees the first.
+        """
+        stored = self.edit_count_at_open
+        if stored is None:
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("edit_count", flat=True)
+                .first()
+            )
+        if stored is not None and stored != opened_at:
+            raise forms.ValidationError(lost_edit_message(self.instance), code="stale")
+
+
+class FAQForm(forms.ModelForm):
+    class Meta:
+        model = FAQ
+        fields = ["order", "question", "answer"]
+
+    def clean_answer(self):
+        article = self.instance.article if self.instance.article_id else Article()
+        return checked_markdown(self, self.cleaned_data["answer"], article, blocks_allowed=False)
+
+
+class OrderedRowsFormSet(forms.BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        noun = self.model._meta.verbose_name_plural
+        return f"Two {noun} share an order number; give each its own."
+
+
+class ContributorAdminForm(forms.ModelForm):
+    """The contributor form's rules; the admin builds its fields (Meta) from ContributorAdmin."""
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        reviewed = self.instance.articles_reviewed.count() if self.instance.pk else 0
+        if role != Contributor.Role.MEDICAL_REVIEWER and reviewed:
+            raise forms.ValidationError(
+                f"{self.instance.name} is the medical reviewer of {reviewed} article(s); "
+                "choose another reviewer for them before changing this role."
+            )
+        return role

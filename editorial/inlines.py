@@ -1,0 +1,59 @@
+"""The article's rows in its change page: one inline per kind of row."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+
+from articles.models import FAQ, FoodSource, KeyPoint, Reference, SupplementForm
+
+from .forms import FAQForm, OrderedRowsFormSet
+
+MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+
+class RowInline:
+    """Shared settings of the inlines for an article's numbered rows."""
+
+    formset = OrderedRowsFormSet
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+        **MARKDOWN_WIDGETS,
+    }
+
+
+class KeyPointInline(RowInline, admin.TabularInline):
+    model = KeyPoint
+    fields = ["order", "title", "text"]
+
+
+class SupplementFormInline(RowInline, admin.StackedInline):
+    model = SupplementForm
+    fields = [("order", "name", "bioavailability"), "common_use", "efficacy", "notes"]
+
+
+class FoodSourceInline(RowInline, admin.TabularInline):
+    model = FoodSource
+    fields = ["order", "name", "category", "serving", "amount_mg", "percent", "source"]
+    readonly_fields = ["percent"]
+
+    @admin.display(description="% daily value")
+    def percent(self, obj):
+        value = obj.percent_daily_value if obj.pk else None
+        return "—" if value is None else f"{value}%"
+
+
+class FAQInline(RowInline, admin.StackedInline):
+    model = FAQ
+    form = FAQForm
+    fields = ["order", "question", "answer"]
+
+
+class ReferenceInline(RowInline, admin.StackedInline):
+    model = Reference
+    fields = [("order", "year"), "authors", "title", "publisher", ("doi", "pmid"), "url"]
+
+
+ROW_INLINES = [KeyPointInline, SupplementFormInline, FoodSourceInline, FAQInline, ReferenceInline]

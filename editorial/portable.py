@@ -1,0 +1,407 @@
+"""Articles as Markdown files with YAML front matter, out and back in.
+
+The front matter holds everything but the body: metadata, the byline's
+contributors, topics, and every row (key points, supplement forms, food
+sources, FAQs, references); the body follows the closing `---` line.
+`dump` writes that file; `load` reads one, checks all of it, and creates or
+updates the article inside one transaction, so a bad file changes nothing.
+Errors name the file's line and the field at fault.
+
+Dates: an import that creates an article keeps the file's created and
+updated times (the article moves between databases unchanged); an import that
+updates an existing article is a new edit, so it is updated now.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import reversion
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles import derivation, rendering
+from articles.derivation import deriving_once
+from articles.models import ROWS, Article, Contributor, SupplementForm, Topic
+
+from . import revisions, workflow
+from .fields import written_fields
+
+REQUIRED = ["slug", "author"]  # needed to find the article; the model's validation covers the rest
+CONTRIBUTOR_FIELDS = ["slug", "name", "credentials", "role", "kind", "bio", "profile_url"]
+TOPIC_FIELDS = ["slug", "name", "description"]
+IMPORTED_FIELDS = {Contributor: CONTRIBUTOR_FIELDS, Topic: TOPIC_FIELDS}
+PEOPLE = ["author", "medical_reviewer"]
+# The article's own fields; its contributors, topics and rows come after them, the body last.
+ARTICLE_FIELDS = [*written_fields(Article, exclude=[*PEOPLE, "topics", "body"]), "created_at", "updated_at"]
+ROW_FIELDS = {name: written_fields(model, exclude=["article"]) for name, model in ROWS}
+KNOWN = [*ARTICLE_FIELDS, *PEOPLE, "topics", *ROW_FIELDS]
+BIOAVAILABILITY = {label.lower(): value for value, label in SupplementForm.Bioavailability.choices}
+
+
+class ImportFailed(Exception):
+    """A file that cannot be imported; `problems` are "line N: field: message" sentences."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# Writing
+
+
+class Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper, text):
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_decimal(dumper, number):
+    return dumper.represent_scalar("tag:yaml.org,2002:float", str(number))
+
+
+Dumper.add_representer(str, _represent_str)
+Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def exported_value(instance, name):
+    value = getattr(instance, name)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value, datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if name == "bioavailability":
+        return instance.get_bioavailability_display()
+    return value
+
+
+def dump(article):
+    """The article as one Markdown file with YAML front matter."""
+    data = {name: exported_value(article, name) for name in ARTICLE_FIELDS}
+    for name in PEOPLE:
+        person = getattr(article, name)
+        data[name] = {field: getattr(person, field) for field in CONTRIBUTOR_FIELDS} if person else None
+    data["topics"] = [{field: getattr(topic, field) for field in TOPIC_FIELDS} for topic in article.topics.all()]
+    for name, fields in ROW_FIELDS.items():
+        data[name] = [{field: exported_value(row, field) for field in fields} for row in getattr(article, name).all()]
+    front = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+    body = article.body.replace("\r\n", "\n")
+    return f"---\n{front}---\n{body}\n"
+
+
+# Reading
+
+
+@dataclass
+class Source:
+    """The parsed file, with the line of every key and list item for error messages."""
+
+    name: str
+    data: dict
+    lines: dict
+    body: str
+    body_line: int
+
+    def line(self, *path):
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def problem(self, path, message):
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in path).replace(".[", "[")
+        return (
+            f"{self.name}:{self.line(*path)}: {where}: {message}" if where else f"{self.name}:{self.line()}: {message}"
+        )
+
+
+def _mark_lines(node, path, lines, *, offset, problems, name):
+    lines[path] = node.start_mark.line + offset
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            key_name = key.value
+            if key_name in seen:
+                problems.append(f"{name}:{key.start_mark.line + offset}: {key_name}: appears twice.")
+            seen.add(key_name)
+            _mark_lines(value, (*path, key_name), lines, offset=offset, problems=problems, name=name)
+            lines[(*path, key_name)] = key.start_mark.line + offset
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _mark_lines(item, (*path, index), lines, offset=offset, problems=problems, name=name)
+
+
+def parse(text, name):
+    """Split and parse the file; raises ImportFailed on anything but a YAML mapping and a body."""
+    text = text.replace("\r\n", "\n")
+    if not text.startswith("---\n"):
+        raise ImportFailed(
+            [f"{name}:1: the file must start with a line of three dashes (---) opening the front matter."]
+        )
+    closing = text.find("\n---\n", 3)
+    if closing == -1:
+        raise ImportFailed([f"{name}: no closing --- line ends the front matter."])
+    front = text[4 : closing + 1]
+    body = text[closing + 5 :]
+    body = body[:-1] if body.endswith("\n") else body
+    body_line = front.count("\n") + 3
+    try:
+        root = yaml.compose(front, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(front)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise ImportFailed([f"{name}:{line}: the front matter is not valid YAML: {problem}."]) from error
+    if not isinstance(data, dict):
+        raise ImportFailed([f"{name}:2: the front matter must be a set of 'field: value' lines."])
+    lines, problems = {}, []
+    _mark_lines(root, (), lines, offset=2, problems=problems, name=name)
+    if problems:
+        raise ImportFailed(problems)
+    return Source(name, data, lines, body, body_line)
+
+
+def load(text, name="article.md", dry_run=False):
+    """Create or update the article the file describes; returns (article, created).
+
+    Everything is checked before anything is kept: on any problem the
+    transaction is rolled back and ImportFailed lists every problem found.
+    """
+    source = parse(text, name)
+    with transaction.atomic(), deriving_once():
+        existing = Article.objects.filter(slug=str(source.data.get("slug", ""))).values_list("pk", flat=True).first()
+        if existing is not None:
+            revisions.ensure_baseline(existing)
+        with reversion.create_revision(manage_manually=True):  # the article is added once, whole, when saved
+            reversion.set_comment(f"Imported from {name}.")
+            article, created = _apply(source)
+        if dry_run:
+            transaction.set_rollback(True)
+    return article, created
+
+
+def _apply(source):
+    """Check the whole file, then write the article, its rows and topics; raises ImportFailed."""
+    problems = _missing(source)
+    people = {name: _contributor(source, name, problems) for name in PEOPLE}
+    topics = [_topic(source, index, item, problems) for index, item in enumerate(_items(source, "topics", problems))]
+    article = Article.objects.filter(slug=str(source.data["slug"])).first() or Article()
+    created = article.pk is None
+    for name in ARTICLE_FIELDS:
+        if name in source.data and name != "status":
+            _set(source, article, name, source.data[name], (name,), problems=problems)
+    article.body = source.body
+    article.author, article.medical_reviewer = people["author"], people["medical_reviewer"]
+    status = _status(source, article, problems)
+    rows = {name: _rows(source, name, model, article, problems) for name, model in ROWS}
+    failed = [name for name in PEOPLE if source.data.get(name) is not None and people[name] is None]
+    _validate(source, article, (), problems, exclude=["topics", *failed])
+    for field, messages in workflow.problems(article, status).items():
+        problems.extend(source.problem((field,) if field else (), message) for message in messages)
+    if not problems:
+        _check_markdown(source, article, rows, problems)
+    if problems:
+        skip = len(source.name) + 1  # each problem starts "name:line:"
+        raise ImportFailed(sorted(problems, key=lambda problem: int(problem[skip:].split(":", 1)[0])))
+    _save(article, status, rows, topics, keep_dates=created)
+    return article, created
+
+
+def _missing(source):
+    """Problems with the file's keys; raises ImportFailed when it cannot even name its article."""
+    problems = [
+        source.problem((key,), f"is not a field this site knows ({', '.join(KNOWN)}).")
+        for key in source.data
+        if key not in KNOWN
+    ]
+    absent = [key for key in REQUIRED if source.data.get(key) in (None, "")]
+    problems += [source.problem((key,), "is required.") for key in absent]
+    if not source.body.strip():
+        problems.append(f"{source.name}:{source.body_line}: body: the article's Markdown body is empty.")
+    if absent:
+        raise ImportFailed(problems)
+    return problems
+
+
+def _status(source, article, problems):
+    """The status the file asks for (the workflow gives it on save); the article's own if none."""
+    if "status" not in source.data:
+        return article.status
+    try:
+        return article._meta.get_field("status").clean(source.data["status"], article)
+    except ValidationError as error:
+        problems.extend(source.problem(("status",), message) for message in error.messages)
+        return article.status
+
+
+def _rows(source, name, model, article, problems):
+    """The rows of one kind the file lists, each checked, unsaved."""
+    rows, orders = [], set()
+    for index, item in enumerate(_items(source, name, problems)):
+        row = model(article=article)
+        for field, value in item.items():
+            if field in ROW_FIELDS[name]:
+                _set(source, row, field, value, (name, index, field), problems=problems)
+            else:
+                known = ", ".join(ROW_FIELDS[name])
+                problems.append(source.problem((name, index, field), f"is not a field of {name} ({known})."))
+        _validate(source, row, (name, index), problems, exclude=["article"])
+        row.refresh_derived()
+        if row.order in orders:
+            problems.append(source.problem((name, index, "order"), f"{row.order} is used twice in {name}."))
+        orders.add(row.order)
+        rows.append(row)
+    return rows
+
+
+def _save(article, status, rows, topics, keep_dates):
+    """Write the checked article with its rows and topics, deriving it once; a new article keeps the
+    file's created and updated times."""
+    dates = {name: getattr(article, name) for name in ("created_at", "updated_at") if getattr(article, name)}
+    workflow.move(article, status)
+    article.save()
+    for name, model in ROWS:
+        getattr(article, name).all().delete()
+        for row in rows[name]:
+            row.article = article
+        model.objects.bulk_create(rows[name])
+    article.topics.set(topics)
+    derivation.store(article, rows)
+    if keep_dates and dates:
+        Article.objects.filter(pk=article.pk).update(**dates)
+    reversion.add_to_revision(article)
+
+
+def _items(source, name, problems):
+    items = source.data.get(name) or []
+    if not isinstance(items, list):
+        problems.append(source.problem((name,), "must be a list (each item on a line starting with '- ')."))
+        return []
+    good = []
+    for index, item in enumerate(items):
+        if isinstance(item, dict):
+            good.append(item)
+        else:
+            problems.append(source.problem((name, index), "must be a set of 'field: value' lines."))
+    return good
+
+
+def _moment(value):
+    value = datetime.datetime.fromisoformat(str(value))
+    if timezone.is_naive(value):
+        raise ValueError("give a time zone, e.g. 2025-03-18T09:00:00+00:00")
+    return value
+
+
+def _day(value):
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+
+
+def _decimal(value):
+    return Decimal(repr(value) if isinstance(value, float) else str(value))
+
+
+def _whole_number(value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number")
+    return value
+
+
+def _text(value):
+    if not isinstance(value, str):
+        raise ValueError("must be text (put it in quotes)")
+    return value
+
+
+CONVERTERS = {
+    "DateTimeField": _moment,
+    "DateField": _day,
+    "DecimalField": _decimal,
+    "PositiveSmallIntegerField": _whole_number,
+    "PositiveIntegerField": _whole_number,
+}
+
+
+def _set(source, instance, name, value, path, *, problems):
+    """Set a field from the file's value, converted to what the model stores."""
+    model_field = instance._meta.get_field(name)
+    try:
+        if value is None:
+            value = None if model_field.null else ""
+        elif name == "bioavailability":
+            value = int(BIOAVAILABILITY.get(str(value).lower(), value))
+        else:
+            value = CONVERTERS.get(model_field.get_internal_type(), _text)(value)
+    except (ValueError, TypeError, InvalidOperation) as error:
+        problems.append(source.problem(path, f"{value!r} cannot be read: {error}."))
+        return
+    setattr(instance, model_field.attname, value)
+
+
+def _validate(source, instance, path, problems, exclude):
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            where = (*path, field) if field != "__all__" else path
+            problems.extend(source.problem(where, message) for message in messages)
+
+
+def _contributor(source, role, problems):
+    item = source.data.get(role)
+    if item is None:
+        return None
+    if isinstance(item, str):
+        item = {"slug": item}
+    if not isinstance(item, dict) or not item.get("slug"):
+        problems.append(source.problem((role,), "must give the contributor's slug (and name for a new one)."))
+        return None
+    return _found_or_made(source, Contributor, item, (role,), problems)
+
+
+def _topic(source, index, item, problems):
+    return _found_or_made(source, Topic, item, ("topics", index), problems)
+
+
+def _found_or_made(source, model, item, path, problems):
+    """The contributor or topic with the item's slug, or a new one from the item (kept only if valid)."""
+    found = model.objects.filter(slug=str(item.get("slug", ""))).first()
+    if found is not None:
+        return found
+    fields = IMPORTED_FIELDS[model]
+    made = model()
+    for field, value in item.items():
+        if field in fields:
+            _set(source, made, field, value, (*path, field), problems=problems)
+        else:
+            noun = model._meta.verbose_name
+            problems.append(source.problem((*path, field), f"is not a {noun} field ({', '.join(fields)})."))
+    before = len(problems)
+    _validate(source, made, path, problems, exclude=[])
+    if len(problems) > before:
+        return None
+    made.save()
+    return made
+
+
+def _check_markdown(source, article, rows, problems):
+    numbers = {row.order for row in rows["references"]}
+    for message in rendering.check(article.body, numbers):
+        problems.append(f"{source.name}:{_body_line(source, message)}: body: {message}")
+    for index, faq in enumerate(rows["faqs"]):
+        for message in rendering.check(faq.answer, numbers, blocks_allowed=False):
+            problems.append(source.problem(("faqs", index, "answer"), message))
+
+
+def _body_line(source, message):
+    """The body line holding the first [^N] or [[block]] a message names, else the body's first line."""
+    token = message.split(" ", 1)[0].rstrip(",;:.")
+    for number, text in enumerate(source.body.split("\n")):
+        if token and token in text:
+            return source.body_line + number
+    return source.body_line

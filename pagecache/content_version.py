@@ -1,0 +1,183 @@
+"""The content version: one number the database moves on whenever watched content changes.
+
+Every table of the apps named in PAGE_CACHE_WATCHED_APPS carries a trigger that
+bumps the single ContentVersion row in the same transaction as the change,
+whatever made it (the admin, save(), QuerySet.update(), raw SQL, a fixture).
+Stored pages and HTTP validators are keyed on this number, so a change is seen
+by the very next request on every app server that shares the database.
+
+Content can also change by the clock alone: an article scheduled for later goes
+public when its time comes. PAGE_CACHE_SCHEDULE names a function of the watched
+apps that, given two moments, gives the latest moment between them at which
+content went public. Reading the version asks it about the time since the last
+change; when something has come due, the reader bumps the version itself, so
+scheduled content appears on time without a cron job.
+
+The triggers are dropped before and re-created after every `migrate`, so they
+cover tables added later and never stand in the way of a migration.
+"""
+
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC
+from functools import cache
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, connections
+from django.db.models import DateTimeField, F, OuterRef
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.module_loading import import_string
+
+from .models import ContentVersion
+
+TABLE = ContentVersion._meta.db_table
+FUNCTION = "pagecache_bump_content_version"
+DATABASE_NOW = {"postgresql": "clock_timestamp()", "sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now')"}
+MOMENT = object()  # stands for "now" in the compiled read statement
+
+_judged_at = ContextVar("content_judged_at", default=None)
+
+
+def now():
+    """The moment content is judged by (what is public, what is scheduled).
+
+    While a page is made for a content version, never earlier than the moment
+    that version took effect: a server whose clock runs behind another's still
+    shows what the version's scheduled content made public.
+    """
+    moment = timezone.now()
+    floor = _judged_at.get()
+    return max(moment, floor) if floor is not None else moment
+
+
+@contextmanager
+def judged_at(moment):
+    token = _judged_at.set(moment)
+    try:
+        yield
+    finally:
+        _judged_at.reset(token)
+
+
+def as_datetime(value):
+    """A moment read from the database, as an aware datetime (SQLite gives text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+@cache
+def read_statement(alias):
+    """SQL and parameters that read the version and the latest moment content came due since it.
+
+    Compiled once per database from the ORM query; MOMENT marks the parameter
+    that takes the current time on each read.
+    """
+    query = ContentVersion.objects.using(alias).filter(pk=1)
+    columns = ["value", "changed_at"]
+    if settings.PAGE_CACHE_SCHEDULE:
+        came_due = import_string(settings.PAGE_CACHE_SCHEDULE)
+        until = RawSQL("%s", (MOMENT,), output_field=DateTimeField())
+        query = query.annotate(due=came_due(since=OuterRef("changed_at"), until=until))
+        columns.append("due")
+    return query.values_list(*columns).query.get_compiler(using=alias).as_sql()
+
+
+def current():
+    """The current content version, bumped first if scheduled content has come due since it."""
+    sql, params = read_statement(connection.alias)
+    for _ in range(3):
+        moment = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [moment if param is MOMENT else param for param in params])
+            row = cursor.fetchone()
+        if row is None:
+            ensure_row(connection.alias)
+            continue
+        value, changed_at, *due = row
+        due = as_datetime(due[0]) if due else None
+        if due is None:
+            return ContentVersion(id=1, value=value, changed_at=as_datetime(changed_at))
+        ContentVersion.objects.filter(pk=1, value=value).update(value=F("value") + 1, changed_at=due)
+    raise RuntimeError("The content version could not be read.")
+
+
+def ensure_row(using):
+    """Create the row when it is missing (a new or flushed database).
+
+    A new row starts from the clock, so it cannot reuse a number an old cache knows.
+    """
+    row = ContentVersion(id=1, value=time.time_ns() // 1000, changed_at=timezone.now())
+    ContentVersion.objects.using(using).bulk_create([row], ignore_conflicts=True)
+
+
+def watched_tables(using):
+    """Every table of the watched apps, as the database has them."""
+    existing = set(connections[using].introspection.table_names())
+    tables = {
+        model._meta.db_table
+        for label in settings.PAGE_CACHE_WATCHED_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+    return sorted(tables & existing)
+
+
+def _trigger_names(vendor, table):
+    if vendor == "postgresql":
+        return [f"{table}_content_version"]
+    return [f"{table}_content_version_{event}" for event in ("insert", "update", "delete")]
+
+
+def drop_triggers(using):
+    """Remove the triggers, so that migrations can rebuild tables freely."""
+    db = connections[using]
+    with db.cursor() as cursor:
+        for table in watched_tables(using):
+            for name in _trigger_names(db.vendor, table):
+                on = f" ON {table}" if db.vendor == "postgresql" else ""
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+
+
+def install_triggers(using):
+    """(Re)create the triggers that bump the version on any change to a watched table."""
+    db = connections[using]
+    if db.vendor not in DATABASE_NOW:
+        raise NotImplementedError(f"No content-version triggers for {db.vendor}.")
+    drop_triggers(using)
+    bump = f"UPDATE {TABLE} SET value = value + 1, changed_at = {DATABASE_NOW[db.vendor]} WHERE id = 1"
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger AS $$ "
+                f"BEGIN {bump}; RETURN NULL; END; $$ LANGUAGE plpgsql"
+            )
+        for table in watched_tables(using):
+            if db.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_content_version "
+                    f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+                )
+                continue
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_content_version_{event.lower()} AFTER {event} ON {table} BEGIN {bump}; END"
+                )
+
+
+def before_migrate(sender, using, **kwargs):
+    """Triggers out of the way, so that tables can be rebuilt."""
+    if TABLE in connections[using].introspection.table_names():
+        drop_triggers(using)
+
+
+def after_migrate(sender, using, **kwargs):
+    """After migrations (and test flushes): the row, and triggers on every watched table."""
+    install_triggers(using)
+    ensure_row(using)

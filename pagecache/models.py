@@ -1,0 +1,20 @@
+from django.db import models
+from django.db.models import Q
+
+
+class ContentVersion(models.Model):
+    """The single row the database moves on whenever watched content changes.
+
+    Triggers on every table of the watched apps (PAGE_CACHE_WATCHED_APPS) bump
+    `value` and set `changed_at` in the same transaction as the change; stored
+    pages and ETags are keyed on `value` (see pagecache.content_version).
+    """
+
+    value = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="contentversion_single_row")]
+
+    def __str__(self):
+        return f"content version {self.value}"

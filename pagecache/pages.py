@@ -1,0 +1,80 @@
+"""Which requests are anonymous reads of a public page, and the key each is stored and validated under."""
+
+import hashlib
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import Resolver404, resolve
+from django.utils.http import parse_etags, parse_http_date_safe
+
+from . import content_version
+
+
+def public_page(view=None, *, query=()):
+    """Mark a view whose anonymous response depends only on the watched content.
+
+    `query` names the query parameters the view reads; others do not make a
+    separate stored copy.
+    """
+
+    def mark(func):
+        func.public_page = tuple(sorted(query))
+        return func
+
+    return mark(view) if view is not None else mark
+
+
+@lru_cache(maxsize=4096)
+def _public_params(urlconf, path):
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_page", None)
+
+
+def last_modified_for(changed_at, generated_at):
+    """Whole seconds for Last-Modified that a later change can never share.
+
+    A page made in the same second as the last change claims the second before,
+    so a change later in that second still moves Last-Modified past it.
+    """
+    changed = int(changed_at.timestamp())
+    return changed if int(generated_at.timestamp()) > changed else changed - 1
+
+
+class PageKey:
+    """What identifies one public page at the current content version: its ETag and its storage key."""
+
+    def __init__(self, page_id):
+        self.version = content_version.current()
+        digest = hashlib.sha1(f"{settings.RELEASE}:{self.version.value}:{page_id}".encode(), usedforsecurity=False)
+        tag = digest.hexdigest()
+        self.etag = f'"{tag[:32]}"'
+        self.storage_key = f"page:{tag}"
+
+    def not_modified(self, request):
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            tags = parse_etags(if_none_match)
+            return self.etag in tags or "*" in tags
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        return since is not None and int(self.version.changed_at.timestamp()) <= since
+
+
+def page_key(request):
+    """The PageKey of this request, or None when it is not an anonymous read of a public page.
+
+    Worked out once per request; the views can read the content version from it.
+    """
+    if hasattr(request, "page_key"):
+        return request.page_key
+    key = None
+    if request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        params = _public_params(getattr(request, "urlconf", None), request.path_info)
+        if params is not None:
+            request.get_host()  # an unknown host is refused before anything is served
+            query = "&".join(f"{name}={request.GET[name]}" for name in params if name in request.GET)
+            key = PageKey(f"{request.scheme}://{request.path}?{query}")
+    request.page_key = key
+    return key

@@ -1,0 +1,277 @@
+"""Helpers shared by the test files: reading pages, signing in, and submitting the article admin's forms.
+
+Shared pytest fixtures live in conftest.py (and tests/browser/conftest.py); plain functions live here.
+"""
+
+import os
+import secrets
+import socket
+
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article
+
+from .factories import ContributorFactory, ReviewerFactory
+
+# Reading pages
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def page_at(client, url, params=None):
+    """The page at url, parsed, after checking that it was served."""
+    response = client.get(url, params)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return soup(response)
+
+
+def errors_of(response):
+    """Every form error on the page, as text."""
+    return [e.get_text(" ", strip=True) for e in soup(response).select(".errorlist li")]
+
+
+def field_errors(response, name):
+    """The errors shown under one field of an admin form."""
+    row = soup(response).select_one(f".field-{name}")
+    assert row is not None, f"no .field-{name} on the page"
+    return [li.get_text(" ", strip=True) for li in row.select(".errorlist li")]
+
+
+def messages_of(response):
+    return [str(m.message) for m in response.context["messages"]]
+
+
+def queries_for(client, url):
+    """How many queries a freshly rendered (not cached) page costs."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+# People and revisions
+
+
+def signed_in(user):
+    """A client of its own, signed in as user."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def versions(article):
+    """The article's revisions, newest first (works for a deleted article too)."""
+    return list(Version.objects.get_for_object_reference(Article, article.pk).select_related("revision__user"))
+
+
+# The article admin's forms, as a browser submits them
+
+ADD_URL = reverse("admin:articles_article_add")
+INLINES = ["key_points", "supplement_forms", "food_sources", "faqs", "references"]
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def article_fields(**overrides):
+    fields = {
+        "title": "Does zinc shorten colds?",
+        "subtitle": "What the trials show",
+        "slug": "does-zinc-shorten-colds",
+        "author": str(ContributorFactory().pk),
+        "medical_reviewer": str(ReviewerFactory().pk),
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "last_reviewed_on": "2026-11-01",
+        "lead": "Zinc lozenges are sold as a cold remedy.",
+        "summary": "Some trials show shorter colds.",
+        "body": "## The evidence\n\nLozenges may help.[^1]\n\n[[food-sources]]\n\n## Safety\n\nDo not overdo it.",
+        "nutrient_name": "Zinc",
+        "daily_value_mg": "11",
+        "disclaimer": "",
+        "meta_description": "What clinical trials say about zinc and the common cold.",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def inline_data(rows):
+    """Management form and row fields for each inline; rows maps prefix to a list of dicts."""
+    data = {}
+    for prefix in INLINES:
+        items = rows.get(prefix, [])
+        initial = sum(1 for item in items if item.get("id"))
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(items)),
+                f"{prefix}-INITIAL_FORMS": str(initial),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        for index, item in enumerate(items):
+            data.update({f"{prefix}-{index}-{key}": value for key, value in item.items()})
+    return data
+
+
+NEW_ROWS = {
+    "key_points": [{"order": "1", "title": "Timing matters", "text": "Start within a day."}],
+    "supplement_forms": [
+        {
+            "order": "1",
+            "name": "Zinc acetate",
+            "bioavailability": "4",
+            "common_use": "Lozenges",
+            "efficacy": "Best studied",
+            "notes": "",
+        }
+    ],
+    "food_sources": [
+        {
+            "order": "1",
+            "name": "Oysters",
+            "category": "Seafood",
+            "serving": "3 oz",
+            "amount_mg": "32",
+            "source": "NIH ODS",
+        }
+    ],
+    "faqs": [{"order": "1", "question": "Does zinc prevent colds?", "answer": "Not clearly.[^1]"}],
+    "references": [
+        {
+            "order": "1",
+            "authors": "Hemilä H",
+            "title": "Zinc lozenges and the common cold",
+            "publisher": "JRSM Open 8(5)",
+            "year": "2017",
+            "doi": "10.1177/2054270417694291",
+            "pmid": "28515951",
+            "url": "",
+        }
+    ],
+}
+
+
+def existing_rows(article, **changes):
+    """The submitted rows for an article as the change page shows them."""
+    rows = {}
+    fields = {
+        "key_points": ["order", "title", "text"],
+        "supplement_forms": ["order", "name", "bioavailability", "common_use", "efficacy", "notes"],
+        "food_sources": ["order", "name", "category", "serving", "amount_mg", "source"],
+        "faqs": ["order", "question", "answer"],
+        "references": ["order", "authors", "title", "publisher", "year", "doi", "pmid", "url"],
+    }
+    for prefix, names in fields.items():
+        rows[prefix] = [
+            {
+                "id": str(obj.pk),
+                "article": str(article.pk),
+                **{name: "" if getattr(obj, name) is None else str(getattr(obj, name)) for name in names},
+            }
+            for obj in getattr(article, prefix).all()
+        ]
+        rows[prefix] += changes.get(prefix, [])
+    return rows
+
+
+def current_fields(article, **overrides):
+    """The article's own fields as its change page submits them."""
+    names = [
+        "title",
+        "subtitle",
+        "slug",
+        "lead",
+        "summary",
+        "body",
+        "author_id",
+        "medical_reviewer_id",
+        "meta_description",
+        "nutrient_name",
+        "daily_value_mg",
+        "status",
+        "disclaimer",
+    ]
+    fields = {
+        name.removesuffix("_id"): "" if getattr(article, name) is None else str(getattr(article, name))
+        for name in names
+    }
+    fields["edit_count"] = str(article.edit_count)
+    published = timezone.localtime(article.published_at)
+    fields.update(
+        published_at_0=published.date().isoformat(),
+        published_at_1=published.time().isoformat(),
+        last_reviewed_on=str(article.last_reviewed_on or ""),
+    )
+    fields.update(overrides)
+    return fields
+
+
+def save_change_page(client, article, rows=None, **fields):
+    """Submit the article's change page with its rows (as they are unless given) and some fields changed."""
+    data = {**current_fields(article, **fields), **inline_data(existing_rows(article) if rows is None else rows)}
+    return client.post(change_url(article), data)
+
+
+def form_data(page):
+    """What the browser sends when the article form on this page (change, restore or recover) is saved as it stands."""
+    form = page.select_one("form#article_form")
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field.get("type") not in ("checkbox", "submit")
+    }
+    data.update({field["name"]: "on" for field in form.select("input[type=checkbox][checked]")})
+    data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("textarea")})
+    data.update(
+        {
+            select["name"]: (select.select_one("option[selected]") or {}).get("value", "")
+            for select in form.select("select:not([multiple])")
+        }
+    )
+    data["topics"] = [option["value"] for option in form.select("#id_topics option[selected]")]
+    return {key: value for key, value in data.items() if "__prefix__" not in key}
+
+
+# Running the site with production settings
+
+
+def production_env(**extra):
+    """The environment of a process started with production settings (and a fresh secret key)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
+    env.update(
+        ENV_FILE="",
+        DJANGO_SETTINGS_MODULE="site_config.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.org,127.0.0.1",
+    )
+    env.update(extra)
+    return env
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Browser pages
+
+
+def colour(page, selector, prop, pseudo=None):
+    """The computed value of a CSS property of the first element matching selector on a Playwright page."""
+    return page.locator(selector).first.evaluate(
+        f"(e) => getComputedStyle(e, {repr(pseudo) if pseudo else 'null'}).getPropertyValue('{prop}')"
+    )
