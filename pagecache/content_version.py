@@ -20,8 +20,9 @@ cover tables added later and never stand in the way of a migration.
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import cache
+from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -40,6 +41,13 @@ DATABASE_NOW = {"postgresql": "clock_timestamp()", "sqlite": "strftime('%Y-%m-%d
 MOMENT = object()  # stands for "now" in the compiled read statement
 
 _judged_at = ContextVar("content_judged_at", default=None)
+
+
+class VersionRead(NamedTuple):
+    """What reading the content version gives: its number, and when content last changed."""
+
+    value: int
+    changed_at: datetime
 
 
 def now():
@@ -103,7 +111,7 @@ def current():
         value, changed_at, *due = row
         due = as_datetime(due[0]) if due else None
         if due is None:
-            return ContentVersion(id=1, value=value, changed_at=as_datetime(changed_at))
+            return VersionRead(value, as_datetime(changed_at))
         ContentVersion.objects.filter(pk=1, value=value).update(value=F("value") + 1, changed_at=due)
     raise RuntimeError("The content version could not be read.")
 
