@@ -5,9 +5,9 @@ deleting a row brings its article's text and reading time up to date, so the
 stored fields never disagree with the rows, whatever made the change.
 
 Code that saves an article together with many rows (the admin, an import, a
-restored revision) wraps the work in `deriving_once()`: inside it nothing is
-derived as it is saved; each article touched is derived once, when derive_now()
-is called or on the way out.
+restored revision, a fixture) wraps the work in `deriving_once()`: inside it
+nothing is derived as it is saved; each article touched is derived once, from
+what is stored, when derive_now() is called or on the way out.
 """
 
 from contextlib import contextmanager
@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from django.utils import timezone
 
 _pending = ContextVar("articles_pending_derivation", default=None)
-WHOLE = object()  # derive the stored article whole
+WHOLE = object()  # derive the stored article whole (its Markdown or its revision changed)
 
 
 @contextmanager
@@ -39,29 +39,35 @@ def pending():
 
 
 def defer(article_pk, article=None, whole=False):
-    """Note that this article needs deriving: whole when `article` (saved) is given or `whole` is
-    set, else only its text and reading time. False when nothing is deferred here: derive now."""
+    """Note that this article needs deriving, once: whole when `whole` is set or `article` is given
+    (a saved instance, which then gets the derived values too), else only its text and reading time.
+
+    False when nothing is deferred here: derive now.
+    """
     waiting = _pending.get()
     if waiting is None:
         return False
-    if article is not None or whole:
-        waiting[article_pk] = article or WHOLE
+    if article is not None:
+        waiting[article_pk] = article
+    elif whole and waiting.get(article_pk) is None:
+        waiting[article_pk] = WHOLE
     else:
         waiting.setdefault(article_pk, None)
     return True
 
 
 def derive_now():
-    """Derive every article deferred so far, once each."""
+    """Derive every article deferred so far, once each, from what is stored."""
     waiting = _pending.get() or {}
     while waiting:
-        article_pk, article = waiting.popitem()
-        if article is None:
+        article_pk, entry = waiting.popitem()
+        if entry is None:
             rows_changed(article_pk)
-        elif article is WHOLE:
-            restored(article_pk)
-        else:
-            store(article)
+            continue
+        fields = stored_again(article_pk)
+        if fields and entry is not WHOLE:
+            for name, value in fields.items():
+                setattr(entry, name, value)
 
 
 def store(article, rows=None):
@@ -77,20 +83,25 @@ def store(article, rows=None):
     article.refresh_derived(rows)
     fields = {name: getattr(article, name) for name in DERIVED_FIELDS}
     type(article).objects.filter(pk=article.pk).update(**fields)
+    return fields
 
 
-def restored(article_pk):
-    """Derive an article put back from a revision, which keeps no derived field of its own or its rows'."""
+def stored_again(article_pk):
+    """Derive the stored article whole, with its stored rows; returns the fields, or None if it is gone.
+
+    A row put back from a revision may lack what it derives itself (FAQ answers'
+    HTML: revisions do not keep it), so each row is worked out again first.
+    """
     from .models import Article
     from .rendering import TEXT_ROWS
 
     article = Article.objects.filter(pk=article_pk).first()
     if article is None:
-        return
+        return None
     rows = {name: list(getattr(article, name).all()) for name in TEXT_ROWS}
     for row in rows["faqs"]:
         row.refresh_derived()
-    store(article, rows)
+    return store(article, rows)
 
 
 def rows_changed(article_pk, touch=False):

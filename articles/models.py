@@ -63,13 +63,20 @@ class ArticleQuerySet(SlugQuerySet):
 
     def for_detail(self):
         """Everything the article page shows, in one query per row relation: the rows, the topics,
-        and (joined) the byline's contributors."""
-        rows = [Prefetch(name, queryset=model.objects.order_by("order")) for name, model in ROWS]
-        return self.select_related("author", "medical_reviewer").prefetch_related(*rows, "topics")
+        and (joined) the byline's contributors. (The page itself reads them with articles.rows.)"""
+        rows = [Prefetch(name, queryset=in_page_order(model)) for name, model in ROWS]
+        topics = Prefetch("topics", queryset=in_page_order(Topic))
+        return self.select_related("author", "medical_reviewer").prefetch_related(*rows, topics)
+
+
+def in_page_order(model):
+    """An article's rows of one kind, or its topics, in the order the article page shows them."""
+    return model.objects.order_by("name" if model is Topic else "order")
 
 
 def latest_publish_time(since, until):
-    """The latest publish time in (since, until]: when an article last went public by the clock alone.
+    """A subquery expression: the latest publish time in (since, until], i.e. when an article last
+    went public by the clock alone, or NULL.
 
     The page cache (PAGE_CACHE_SCHEDULE) asks this about the time since content
     last changed, to know when scheduled articles have come due.
@@ -178,13 +185,10 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=250, blank=True)
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The address: /articles/this-slug/. Letters, numbers and hyphens."
     )
-    subtitle = models.CharField(max_length=250, blank=True)
-    lead = models.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")
-    summary = models.TextField("quick summary", help_text="Two or three sentences shown as the Quick Summary.")
-    body = MarkdownxField(help_text=rendering.BODY_HELP)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "published",
@@ -212,6 +216,9 @@ class Article(models.Model):
         limit_choices_to={"role": Contributor.Role.MEDICAL_REVIEWER},
         help_text="Required to publish.",
     )
+    lead = models.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")
+    summary = models.TextField("quick summary", help_text="Two or three sentences shown as the Quick Summary.")
+    body = MarkdownxField(help_text=rendering.BODY_HELP)
     meta_description = models.CharField(
         max_length=320,
         blank=True,
@@ -319,7 +326,11 @@ class Article(models.Model):
 
     @property
     def is_published(self):
-        """Whether readers see it now: published() decides (annotated by with_state(), else asked)."""
+        """Whether readers see it now, as stored: published() decides.
+
+        Annotated by with_state() for lists and pages; otherwise each call asks the
+        database (one query), so never use it in a loop over articles not so loaded.
+        """
         if "live" in vars(self):
             return self.live
         return self.pk is not None and type(self).objects.published().filter(pk=self.pk).exists()

@@ -27,6 +27,8 @@ from django.db import connection, connections, transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from pagecache.compiled import compiled
+
 from .models import Article
 
 MAX_QUERY_LENGTH = 200
@@ -67,8 +69,7 @@ def highlighted(text):
 
 def published_ids(using):
     """SQL and parameters that select the ids of published articles: published() itself, compiled."""
-    query = Article.objects.using(using).published().order_by().values("pk").query
-    return query.get_compiler(using=using).as_sql()
+    return compiled(Article.objects.using(using).published().order_by().values("pk"), using)
 
 
 def search(query, offset, limit):

@@ -16,7 +16,9 @@ def article_loaded(sender, instance, raw=False, **kwargs):
     stored = instance.stored_state()
     # It carries an old edit count; counting on from the stored one keeps every form opened before it stale.
     instance.edit_count = (stored["edit_count"] if stored else 0) + 1
-    if not derivation.defer(instance.pk, instance):
+    # Deferred, it is derived from what is stored once its rows are in (a revision's save may yet be
+    # rolled back); a new fixture article has no id to defer under yet.
+    if instance.pk is None or not derivation.defer(instance.pk, whole=True):
         instance.refresh_derived()
     if stored is not None:  # restoring a revision may take the article back to an older slug
         instance.keep_old_address(stored)

@@ -12,6 +12,12 @@ from . import workflow
 class WorkflowActions:
     actions = ["submit_for_review", "publish", "unpublish", "mark_reviewed"]
 
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin wraps the whole list page in one revision; the workflow's actions
+        # record one revision per article instead, each with its own comment.
+        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
     def run_workflow(self, request, queryset, step):
         """Apply a workflow step to each article; refusals become error messages. Returns the articles done."""
         done = []

@@ -48,6 +48,11 @@ def checked_markdown(form, text, article, blocks_allowed=True):
     return text
 
 
+def locked_edit_count(article_pk):
+    """The article's stored edit count, its row locked until the transaction ends (None if it is gone)."""
+    return Article.objects.select_for_update().filter(pk=article_pk).values_list("edit_count", flat=True).first()
+
+
 def lost_edit_message(article):
     """Why a save made from a stale page was refused, naming who saved last and when."""
     latest = revisions.versions_of(article.pk).first()
@@ -111,7 +116,7 @@ class ArticleAdminForm(forms.ModelForm):
         candidate = copy.copy(self.instance)
         for name in ("medical_reviewer", "last_reviewed_on"):
             setattr(candidate, name, cleaned.get(name))
-        for name, messages in workflow.problems(candidate, cleaned["status"], self.instance.status).items():
+        for name, messages in workflow.problems(candidate, cleaned["status"]).items():
             if name not in self.errors:
                 for message in messages:
                     self.add_error(name if name in self.fields else None, message)
@@ -124,12 +129,7 @@ class ArticleAdminForm(forms.ModelForm):
         """
         stored = self.edit_count_at_open
         if stored is None:
-            stored = (
-                Article.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("edit_count", flat=True)
-                .first()
-            )
+            stored = locked_edit_count(self.instance.pk)
         if stored is not None and stored != opened_at:
             raise forms.ValidationError(lost_edit_message(self.instance), code="stale")
 

@@ -5,7 +5,6 @@ read under a row lock, so a form opened before someone else's save is refused
 (editorial.forms.ArticleAdminForm); restored rows are derived once.
 """
 
-from django.contrib import admin
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,9 +12,9 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.derivation import defer, deriving_once
-from articles.models import Article
 
 from . import revisions
+from .forms import locked_edit_count
 
 
 class HistoryAdmin(VersionAdmin):
@@ -24,19 +23,14 @@ class HistoryAdmin(VersionAdmin):
         form.edit_count_at_open = getattr(request, "edit_count_at_open", None)
         return form
 
-    def changelist_view(self, request, extra_context=None):
-        # VersionAdmin wraps the whole list page in one revision; the workflow's actions
-        # record one revision per article instead, each with its own comment.
-        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
-        return admin.ModelAdmin.changelist_view(self, request, context)
-
     def revision_view(self, request, object_id, version_id, extra_context=None):
         preview = reverse("admin:articles_article_revision_preview", args=[object_id, version_id])
         with transaction.atomic(), deriving_once():
-            request.edit_count_at_open = self.locked_edit_count(object_id)
+            request.edit_count_at_open = locked_edit_count(object_id)
             # Revisions keep no derived fields, and reversion saves the revision unheard (no signals)
             # when only showing its form: the form's article is derived once the revision is back.
-            defer(int(object_id), whole=True)
+            if str(object_id).isdigit():
+                defer(int(object_id), whole=True)
             return super().revision_view(
                 request, object_id, version_id, {**(extra_context or {}), "preview_url": preview}
             )
@@ -46,12 +40,9 @@ class HistoryAdmin(VersionAdmin):
         with transaction.atomic(), deriving_once():
             # 0 while the article is deleted; once someone has recovered it, a page
             # opened before that is stale like any other.
-            request.edit_count_at_open = self.locked_edit_count(version.object_id) or 0
+            request.edit_count_at_open = locked_edit_count(version.object_id) or 0
             defer(int(version.object_id), whole=True)
             return super().recover_view(request, version_id, extra_context)
-
-    def locked_edit_count(self, object_id):
-        return Article.objects.select_for_update().filter(pk=object_id).values_list("edit_count", flat=True).first()
 
     def history_view(self, request, object_id, extra_context=None):
         versions = list(revisions.versions_of(object_id)) if str(object_id).isdigit() else []

@@ -35,7 +35,8 @@ TOPIC_FIELDS = ["slug", "name", "description"]
 IMPORTED_FIELDS = {Contributor: CONTRIBUTOR_FIELDS, Topic: TOPIC_FIELDS}
 PEOPLE = ["author", "medical_reviewer"]
 # The article's own fields; its contributors, topics and rows come after them, the body last.
-ARTICLE_FIELDS = [*written_fields(Article, exclude=[*PEOPLE, "topics", "body"]), "created_at", "updated_at"]
+_OWN = {*written_fields(Article, exclude=[*PEOPLE, "topics", "body"]), "created_at", "updated_at"}
+ARTICLE_FIELDS = [field.name for field in Article._meta.concrete_fields if field.name in _OWN]
 ROW_FIELDS = {name: written_fields(model, exclude=["article"]) for name, model in ROWS}
 KNOWN = [*ARTICLE_FIELDS, *PEOPLE, "topics", *ROW_FIELDS]
 BIOAVAILABILITY = {label.lower(): value for value, label in SupplementForm.Bioavailability.choices}
@@ -202,7 +203,7 @@ def _apply(source):
     failed = [name for name in PEOPLE if source.data.get(name) is not None and people[name] is None]
     _validate(source, article, (), problems, exclude=["topics", *failed])
     for field, messages in workflow.problems(article, status).items():
-        problems.extend(source.problem((field,) if field else (), message) for message in messages)
+        problems.extend(source.problem((field or "status",), message) for message in messages)
     if not problems:
         _check_markdown(source, article, rows, problems)
     if problems:
@@ -274,6 +275,8 @@ def _save(article, status, rows, topics, keep_dates):
     derivation.store(article, rows)
     if keep_dates and dates:
         Article.objects.filter(pk=article.pk).update(**dates)
+        for name, value in dates.items():
+            setattr(article, name, value)
     reversion.add_to_revision(article)
 
 
@@ -386,6 +389,7 @@ def _found_or_made(source, model, item, path, problems):
     if len(problems) > before:
         return None
     made.save()
+    reversion.add_to_revision(made)
     return made
 
 

@@ -33,19 +33,9 @@ class Refused(Exception):
         return [message for messages in self.errors.values() for message in messages]
 
 
-def not_a_draft(status):
-    return f"it is {Status(status).label.lower()}, not a draft."
-
-
-def problems(article, status, stored_status=None):
-    """Why `article`, as it stands in memory, cannot take `status`: {field: [messages]}, empty if it can.
-
-    `stored_status` is the status it has now (default: its own status field).
-    """
-    stored_status = article.status if stored_status is None else stored_status
+def problems(article, status):
+    """Why `article`, as it stands in memory, cannot take `status`: {field: [messages]}, empty if it can."""
     errors = {}
-    if status == Status.IN_REVIEW and stored_status not in (Status.DRAFT, Status.IN_REVIEW):
-        errors[None] = [not_a_draft(stored_status)]
     if status == Status.PUBLISHED:
         if article.medical_reviewer_id is None:
             errors["medical_reviewer"] = ["Choose the medical reviewer: an article is published only once reviewed."]
@@ -56,9 +46,9 @@ def problems(article, status, stored_status=None):
     return errors
 
 
-def move(article, status, stored_status=None):
+def move(article, status):
     """Give the article `status` in memory; publishing without a publish time publishes now."""
-    errors = problems(article, status, stored_status)
+    errors = problems(article, status)
     if errors:
         raise Refused(errors)
     article.status = status
@@ -68,7 +58,7 @@ def move(article, status, stored_status=None):
 
 def submit_for_review(article, user):
     if article.status != Status.DRAFT:
-        raise Refused({None: [not_a_draft(article.status)]})
+        raise Refused({None: [f"it is {article.get_status_display().lower()}, not a draft."]})
     with revisions.recorded(article, user, "Submitted for review."):
         move(article, Status.IN_REVIEW)
         article.save()
@@ -76,10 +66,13 @@ def submit_for_review(article, user):
 
 def publish(article, user):
     """Publish now, or at the article's publish time when that is ahead (scheduled)."""
+    errors = problems(article, Status.PUBLISHED)
     try:
         article.clean()  # the model's own rules: a reviewer who reviews, no review date ahead
     except ValidationError as error:
-        raise Refused(error.message_dict) from error
+        errors.update(error.message_dict)
+    if errors:
+        raise Refused(errors)
     with revisions.recorded(article, user, "Published."):
         move(article, Status.PUBLISHED)
         article.save()

@@ -33,12 +33,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 
+from .compiled import Marker, bound, compiled
 from .models import ContentVersion
 
 TABLE = ContentVersion._meta.db_table
 FUNCTION = "pagecache_bump_content_version"
 DATABASE_NOW = {"postgresql": "clock_timestamp()", "sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now')"}
-MOMENT = object()  # stands for "now" in the compiled read statement
+MOMENT = Marker("now")  # in the compiled read statement
 
 _judged_at = ContextVar("content_judged_at", default=None)
 
@@ -94,7 +95,7 @@ def read_statement(alias):
         until = RawSQL("%s", (MOMENT,), output_field=DateTimeField())
         query = query.annotate(due=came_due(since=OuterRef("changed_at"), until=until))
         columns.append("due")
-    return query.values_list(*columns).query.get_compiler(using=alias).as_sql()
+    return compiled(query.values_list(*columns), alias)
 
 
 def current():
@@ -103,7 +104,7 @@ def current():
     for _ in range(3):
         moment = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [moment if param is MOMENT else param for param in params])
+            cursor.execute(sql, bound(params, {MOMENT: moment}))
             row = cursor.fetchone()
         if row is None:
             ensure_row(connection.alias)
@@ -133,7 +134,7 @@ def watched_tables(using):
         for label in settings.PAGE_CACHE_WATCHED_APPS
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     }
-    return sorted(tables & existing)
+    return sorted((tables - {TABLE}) & existing)
 
 
 def _trigger_names(vendor, table):

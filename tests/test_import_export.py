@@ -98,6 +98,12 @@ def test_export_then_import_into_an_empty_database_renders_the_same_page(client,
     assert after.status_code == 200
     assert after.content == before.content
     assert export() == path.read_text()
+    # The import's revision holds the article as the file dates it, and the contributor it made.
+    revision = Version.objects.get_for_object(Article.objects.get()).get().revision
+    article_version = revision.version_set.get(content_type__model="article")
+    assert article_version.field_dict["created_at"].isoformat() == "2025-03-18T09:00:00+00:00"
+    assert revision.version_set.filter(content_type__model="contributor").count() == 1
+    assert revision.version_set.filter(content_type__model="topic").count() == 3
 
 
 def test_an_import_records_a_revision(seed_article, tmp_path):

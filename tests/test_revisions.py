@@ -19,9 +19,11 @@ from .factories import (
 )
 from .helpers import (
     change_url,
+    current_fields,
     errors_of,
     existing_rows,
     form_data,
+    inline_data,
     save_change_page,
     signed_in,
     soup,
@@ -356,6 +358,27 @@ def test_restoring_an_older_address_keeps_the_newer_one_redirecting(admin_client
     moved = client.get("/articles/zinc-and-colds/")
     assert (moved.status_code, moved.get("Location")) == (301, "/articles/zinc-for-colds/")
     assert list(SlugRedirect.objects.values_list("old_slug", flat=True)) == ["zinc-and-colds"]
+
+
+def edited_data(article):
+    return {**current_fields(article), **inline_data(existing_rows(article))}
+
+
+def test_a_restore_that_fails_leaves_the_article_and_its_page_as_they_were(admin_client, client):
+    article = ArticleFactory(slug="zinc-for-colds", body="## Old heading\n\nOld text.")
+    response = save_change_page(admin_client, article, slug="zinc-and-colds", body="## New heading\n\nNew text.")
+    assert response.status_code == 302
+    ArticleFactory(slug="zinc-for-colds", title="Another article")  # the old address is taken now
+    _, baseline = versions(article)
+    url = reverse("admin:articles_article_revision", args=[article.pk, baseline.pk])
+    edited = Article.objects.get(pk=article.pk)
+    for response in (admin_client.get(url, follow=True), admin_client.post(url, edited_data(edited), follow=True)):
+        assert response.status_code == 200
+        assert any(str(m.message).startswith("Could not save") for m in response.context["messages"])
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.slug == "zinc-and-colds" and "New text." in stored.body
+    assert '<h2 id="new-heading">New heading</h2>' in stored.body_html and "Old" not in stored.body_html
+    assert "New text." in client.get("/articles/zinc-and-colds/").content.decode()
 
 
 def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited, client):

@@ -595,7 +595,7 @@ def test_without_a_meta_description_the_page_describes_itself_with_the_summary(c
 # One workflow API: its rules, whoever asks
 
 
-def test_the_workflow_refuses_what_its_rules_refuse_and_publishes_now_without_a_time():
+def test_the_workflow_refuses_what_its_rules_refuse_and_publishes_now_without_a_time(admin_user):
     from editorial import workflow
 
     draft = ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None)
@@ -606,18 +606,17 @@ def test_the_workflow_refuses_what_its_rules_refuse_and_publishes_now_without_a_
     with pytest.raises(workflow.Refused):
         workflow.move(draft, Article.Status.PUBLISHED)
     assert draft.status == "draft" and draft.published_at is None  # refused: nothing changed
-    live = ArticleFactory()
-    assert workflow.problems(live, Article.Status.IN_REVIEW) == {None: ["it is published, not a draft."]}
+    assert workflow.problems(draft, Article.Status.IN_REVIEW) == {}  # a draft may wait for its review
+    draft.last_reviewed_on = timezone.localdate() + datetime.timedelta(days=3)
+    with pytest.raises(workflow.Refused) as refused:
+        workflow.publish(draft, admin_user)  # the model's rules and the workflow's, reported together
+    assert refused.value.messages == [
+        "Choose the medical reviewer: an article is published only once reviewed.",
+        "The review date cannot be in the future.",
+    ]
+    assert Article.objects.get(pk=draft.pk).status == "draft"
     ready = ArticleFactory(draft=True)
     before = timezone.now()
     workflow.move(ready, Article.Status.PUBLISHED)
     assert ready.status == "published" and before <= ready.published_at <= timezone.now()
     assert Article.objects.get(pk=ready.pk).status == "draft"  # move() changes the article in memory only
-
-
-def test_the_change_page_asks_the_workflow_before_changing_a_status(admin_client):
-    live = ArticleFactory(title="Already live")
-    response = save_change_page(admin_client, live, status="in_review")
-    assert response.status_code == 200
-    assert "it is published, not a draft." in soup(response).select_one("ul.errorlist.nonfield").get_text()
-    assert Article.objects.get(pk=live.pk).status == "published"

@@ -144,26 +144,13 @@ class Migration(migrations.Migration):
             fields=[
                 ID,
                 ("title", models.CharField(max_length=200)),
+                ("subtitle", models.CharField(blank=True, max_length=250)),
                 (
                     "slug",
                     models.SlugField(
                         help_text="The address: /articles/this-slug/. Letters, numbers and hyphens.",
                         max_length=200,
                         unique=True,
-                    ),
-                ),
-                ("subtitle", models.CharField(blank=True, max_length=250)),
-                ("lead", models.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")),
-                (
-                    "summary",
-                    models.TextField(
-                        help_text="Two or three sentences shown as the Quick Summary.", verbose_name="quick summary"
-                    ),
-                ),
-                (
-                    "body",
-                    markdownx.models.MarkdownxField(
-                        help_text="Markdown. Start each section with a ## heading (### for a subsection); the table of contents is built from the ## headings. Cite a reference by its order number: [^2], or several at once: [^2,4], placed after the sentence's full stop. Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that table; without a marker it follows the body."
                     ),
                 ),
                 (
@@ -192,6 +179,40 @@ class Migration(migrations.Migration):
                         help_text="The date of the last medical review; a new review falls due after the review interval.",
                         null=True,
                         verbose_name="last reviewed",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles_written",
+                        to="articles.contributor",
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "medical_reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Required to publish.",
+                        limit_choices_to={"role": "medical_reviewer"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles_reviewed",
+                        to="articles.contributor",
+                    ),
+                ),
+                ("lead", models.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="Two or three sentences shown as the Quick Summary.", verbose_name="quick summary"
+                    ),
+                ),
+                (
+                    "body",
+                    markdownx.models.MarkdownxField(
+                        help_text="Markdown. Start each section with a ## heading (### for a subsection); the table of contents is built from the ## headings. Cite a reference by its order number: [^2], or several at once: [^2,4], placed after the sentence's full stop. Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that table; without a marker it follows the body."
                     ),
                 ),
                 (
@@ -238,27 +259,6 @@ class Migration(migrations.Migration):
                 ("word_count", models.PositiveIntegerField(default=0, editable=False)),
                 ("reading_minutes", models.PositiveSmallIntegerField(default=1, editable=False)),
                 ("edit_count", models.PositiveIntegerField(default=0, editable=False)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="articles_written",
-                        to="articles.contributor",
-                        verbose_name="written by",
-                    ),
-                ),
-                (
-                    "medical_reviewer",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Required to publish.",
-                        limit_choices_to={"role": "medical_reviewer"},
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="articles_reviewed",
-                        to="articles.contributor",
-                    ),
-                ),
                 (
                     "topics",
                     models.ManyToManyField(
