@@ -4,7 +4,6 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
-    verbose_name = "articles"
 
     def ready(self):
         from . import signals
