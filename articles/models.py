@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
@@ -29,15 +29,16 @@ DERIVED_FIELDS = ("body_html", "toc", "citations", "body_text", "search_text", "
 HEAVY_FIELDS = ("body", "body_html", "toc", "citations", "body_text", "search_text")
 
 
-def published_q(prefix="", at=None):
+def published_q(prefix="", at=None, ahead=False):
     """What "published" means, as a condition on an article (through `prefix` from another model).
 
     Status Published and a publish time that has come by `at` (by default now,
-    as the page cache judges it). This is the one definition: the querysets, the
-    sitemaps, the search SQL and the page cache's schedule are built from it.
+    as the page cache judges it); with `ahead`, the scheduled ones instead: status
+    Published and a publish time still to come. This is the one definition: the
+    querysets, the sitemaps, the search SQL and the page cache's schedule are built from it.
     """
     at = content_version.now() if at is None else at
-    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": at})
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__{'gt' if ahead else 'lte'}": at})
 
 
 class SlugQuerySet(models.QuerySet):
@@ -52,7 +53,7 @@ class ArticleQuerySet(SlugQuerySet):
 
     def scheduled(self, at=None):
         """Published articles whose publish time is still ahead."""
-        return self.filter(status=Article.Status.PUBLISHED).exclude(published_q(at=at))
+        return self.filter(published_q(at=at, ahead=True))
 
     def with_state(self):
         """Each article with `live`: whether readers see it now (published())."""
@@ -74,15 +75,10 @@ def in_page_order(model):
     return model.objects.order_by("name" if model is Topic else "order")
 
 
-def latest_publish_time(since, until):
-    """A subquery expression: the latest publish time in (since, until], i.e. when an article last
-    went public by the clock alone, or NULL.
-
-    The page cache (PAGE_CACHE_SCHEDULE) asks this about the time since content
-    last changed, to know when scheduled articles have come due.
-    """
-    due = Article.objects.published(at=until).filter(published_at__gt=since)
-    return Subquery(due.order_by("-published_at").values("published_at")[:1])
+def publish_times(after):
+    """The publish times of articles scheduled after the moment `after`, earliest first: when an
+    article will go public by the clock alone. For the page cache (PAGE_CACHE_SCHEDULE)."""
+    return Article.objects.scheduled(at=after).order_by("published_at").values_list("published_at", flat=True)
 
 
 class Topic(models.Model):

@@ -27,7 +27,7 @@ from django.db import connection, connections, transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from pagecache.compiled import compiled
+from pagecache.compiled import condition
 
 from .models import Article
 
@@ -36,6 +36,7 @@ MAX_TERMS = 12
 START, STOP = "\x02", "\x03"
 HEADLINE_TEXT = 10000  # characters of the text that snippets are taken from
 PHRASE_POOL = 300  # best matches of a phrase's words among which the phrase is looked for
+A = "articles_article"  # the articles, by the table's own name, as published() compiles
 FTS_TABLE = "articles_article_fts"
 FTS_COLUMNS = ("title", "summary", "lead", "search_text", "body_text")
 FTS_WEIGHTS = "10.0, 5.0, 2.0, 2.0, 1.0"
@@ -67,14 +68,15 @@ def highlighted(text):
     return mark_safe(safe)  # noqa: S308 - built from escaped text and our own tags only
 
 
-def published_ids(using):
-    """SQL and parameters that select the ids of published articles: published() itself, compiled."""
-    return compiled(Article.objects.using(using).published().order_by().values("pk"), using)
+def is_published(using):
+    """SQL and parameters of the condition that an article (its table by its own name, A) is
+    published: published() itself, compiled."""
+    return condition(Article.objects.using(using).published(), using)
 
 
 def search(query, offset, limit):
     """Ids and snippets of published articles matching query, best first."""
-    published, published_params = published_ids(connection.alias)
+    published, published_params = is_published(connection.alias)
     if connection.vendor == "postgresql":
         return _postgres(query, offset, limit, published, published_params)
     terms = re.findall(r"\w+", query)[:MAX_TERMS]
@@ -83,19 +85,19 @@ def search(query, offset, limit):
     if connection.vendor == "sqlite" and has_fts5():
         match = " ".join(f'"{term}"' for term in terms)
         sql = (
-            f"SELECT a.id, snippet({FTS_TABLE}, -1, '{START}', '{STOP}', ' … ', 30) "
-            f"FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND a.id IN ({published}) "
-            f"ORDER BY bm25({FTS_TABLE}, {FTS_WEIGHTS}), a.published_at DESC, a.id DESC "
+            f"SELECT {A}.id, snippet({FTS_TABLE}, -1, '{START}', '{STOP}', ' … ', 30) "
+            f"FROM {FTS_TABLE} JOIN {A} ON {A}.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND {published} "
+            f"ORDER BY bm25({FTS_TABLE}, {FTS_WEIGHTS}), {A}.published_at DESC, {A}.id DESC "
             "LIMIT %s OFFSET %s"
         )
         params = [match, *published_params, limit, offset]
     else:
-        text = "(a.title || ' ' || a.summary || ' ' || a.lead || ' ' || a.search_text || ' ' || a.body_text)"
-        like = " AND ".join(f"{text} LIKE %s" for _ in terms)
+        text = " || ' ' || ".join(f"{A}.{column}" for column in FTS_COLUMNS)
+        like = " AND ".join(f"({text}) LIKE %s" for _ in terms)
         sql = (
-            f"SELECT a.id, substr(a.summary, 1, 200) FROM articles_article a "
-            f"WHERE {like} AND a.id IN ({published}) ORDER BY a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
+            f"SELECT {A}.id, substr({A}.summary, 1, 200) FROM {A} "
+            f"WHERE {like} AND {published} ORDER BY {A}.published_at DESC, {A}.id DESC LIMIT %s OFFSET %s"
         )
         params = [*(f"%{term}%" for term in terms), *published_params, limit, offset]
     with connection.cursor() as cursor:
@@ -113,10 +115,10 @@ def _postgres(query, offset, limit, published, published_params):
     """
     words = query.replace('"', " ")
     candidates = (  # the page (LIMIT n OFFSET m), or for a phrase the pool to look in
-        "SELECT a.id, a.published_at, a.search_vector, ts_rank(a.search_rank_vector, w) AS rank "
-        "FROM articles_article a, websearch_to_tsquery('english', %s) w "
-        f"WHERE a.search_vector @@ w AND a.id IN ({published}) "
-        "ORDER BY rank DESC, a.published_at DESC, a.id DESC LIMIT %s"
+        f"SELECT {A}.id, {A}.published_at, {A}.search_vector, ts_rank({A}.search_rank_vector, w) AS rank "
+        f"FROM {A}, websearch_to_tsquery('english', %s) w "
+        f"WHERE {A}.search_vector @@ w AND {published} "
+        f"ORDER BY rank DESC, {A}.published_at DESC, {A}.id DESC LIMIT %s"
     )
     if words != query:
         candidates = (

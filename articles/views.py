@@ -80,8 +80,7 @@ def article_detail(request, slug):
     drafts and scheduled articles, under a banner, and their pages are never
     cached. An address the article had before its slug changed answers 301.
     """
-    articles = Article.objects.select_related("author", "medical_reviewer")
-    articles = articles.with_state() if request.user.is_staff else articles.published()
+    articles = Article.objects.with_state() if request.user.is_staff else Article.objects.published()
     article = next(iter(articles.filter(slug=slug).order_by()[:1]), None)  # slug is unique: no ordering to work out
     if article is None:
         moved = (

@@ -8,10 +8,11 @@ by the very next request on every app server that shares the database.
 
 Content can also change by the clock alone: an article scheduled for later goes
 public when its time comes. PAGE_CACHE_SCHEDULE names a function of the watched
-apps that, given two moments, gives the latest moment between them at which
-content went public. Reading the version asks it about the time since the last
-change; when something has come due, the reader bumps the version itself, so
-scheduled content appears on time without a cron job.
+apps giving, as a queryset, the moments after a given one at which content goes
+public, earliest first. The triggers keep the next of them in the row beside
+the version (compiled into their SQL, its values written in); the first read
+after that moment bumps the version itself, so scheduled content appears on
+time without a cron job, and reading the version stays one simple query.
 
 The triggers are dropped before and re-created after every `migrate`, so they
 cover tables added later and never stand in the way of a migration.
@@ -27,7 +28,7 @@ from typing import NamedTuple
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import DateTimeField, F, OuterRef
+from django.db.models import DateTimeField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -39,7 +40,7 @@ from .models import ContentVersion
 TABLE = ContentVersion._meta.db_table
 FUNCTION = "pagecache_bump_content_version"
 DATABASE_NOW = {"postgresql": "clock_timestamp()", "sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now')"}
-MOMENT = Marker("now")  # in the compiled read statement
+AFTER = Marker("after")  # the moment the compiled schedule looks after
 
 _judged_at = ContextVar("content_judged_at", default=None)
 
@@ -82,38 +83,62 @@ def as_datetime(value):
 
 
 @cache
-def read_statement(alias):
-    """SQL and parameters that read the version and the latest moment content came due since it.
+def schedule(alias):
+    """SQL and parameters of the next moment content goes public by the clock alone, or None.
 
-    Compiled once per database from the ORM query; MOMENT marks the parameter
-    that takes the current time on each read.
+    Compiled once per database from the queryset PAGE_CACHE_SCHEDULE gives;
+    AFTER marks the parameter that takes the moment to look after.
     """
-    query = ContentVersion.objects.using(alias).filter(pk=1)
-    columns = ["value", "changed_at"]
-    if settings.PAGE_CACHE_SCHEDULE:
-        came_due = import_string(settings.PAGE_CACHE_SCHEDULE)
-        until = RawSQL("%s", (MOMENT,), output_field=DateTimeField())
-        query = query.annotate(due=came_due(since=OuterRef("changed_at"), until=until))
-        columns.append("due")
-    return compiled(query.values_list(*columns), alias)
+    if not settings.PAGE_CACHE_SCHEDULE:
+        return None
+    moments = import_string(settings.PAGE_CACHE_SCHEDULE)
+    return compiled(moments(after=RawSQL("%s", (AFTER,), output_field=DateTimeField()))[:1], alias)
+
+
+def next_change_sql(alias, after_sql):
+    """The next-change subquery as SQL alone, for a trigger: its values written in as literals and
+    the moment to look after as the SQL expression `after_sql`."""
+    statement = schedule(alias)
+    if statement is None:
+        return "NULL"
+    sql, params = statement
+    quote = connections[alias].SchemaEditorClass(connections[alias]).quote_value
+    literals = [
+        after_sql if param is AFTER else quote(str(param) if isinstance(param, str) else param) for param in params
+    ]
+    return f"({sql % tuple(literals)})"
+
+
+def next_change(alias, after):
+    """The next-change subquery as SQL and parameters, looking after the moment `after`."""
+    statement = schedule(alias)
+    if statement is None:
+        return "NULL", []
+    sql, params = statement
+    return f"({sql})", bound(params, {AFTER: after})
 
 
 def current():
     """The current content version, bumped first if scheduled content has come due since it."""
-    sql, params = read_statement(connection.alias)
+    alias = connection.alias
     for _ in range(3):
         moment = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, bound(params, {MOMENT: moment}))
+            cursor.execute(f"SELECT value, changed_at, next_change_at <= %s FROM {TABLE} WHERE id = 1", [moment])
             row = cursor.fetchone()
-        if row is None:
-            ensure_row(connection.alias)
-            continue
-        value, changed_at, *due = row
-        due = as_datetime(due[0]) if due else None
-        if due is None:
-            return VersionRead(value, as_datetime(changed_at))
-        ContentVersion.objects.filter(pk=1, value=value).update(value=F("value") + 1, changed_at=due)
+            if row is None:
+                ensure_row(alias)
+                continue
+            value, changed_at, due = row
+            if not due:
+                return VersionRead(value, as_datetime(changed_at))
+            # The time has come: a new version, changed when the content went public.
+            upcoming, params = next_change(alias, moment)
+            cursor.execute(
+                f"UPDATE {TABLE} SET value = value + 1, changed_at = next_change_at, next_change_at = {upcoming} "
+                "WHERE id = 1 AND next_change_at <= %s",
+                [*params, moment],
+            )
     raise RuntimeError("The content version could not be read.")
 
 
@@ -122,8 +147,15 @@ def ensure_row(using):
 
     A new row starts from the clock, so it cannot reuse a number an old cache knows.
     """
-    row = ContentVersion(id=1, value=time.time_ns() // 1000, changed_at=timezone.now())
-    ContentVersion.objects.using(using).bulk_create([row], ignore_conflicts=True)
+    db = connections[using]
+    moment = db.ops.adapt_datetimefield_value(timezone.now())
+    upcoming, params = next_change(using, moment)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (id, value, changed_at, next_change_at) VALUES (1, %s, %s, {upcoming}) "
+            "ON CONFLICT DO NOTHING",
+            [time.time_ns() // 1000, moment, *params],
+        )
 
 
 def watched_tables(using):
@@ -159,7 +191,11 @@ def install_triggers(using):
     if db.vendor not in DATABASE_NOW:
         raise NotImplementedError(f"No content-version triggers for {db.vendor}.")
     drop_triggers(using)
-    bump = f"UPDATE {TABLE} SET value = value + 1, changed_at = {DATABASE_NOW[db.vendor]} WHERE id = 1"
+    now = DATABASE_NOW[db.vendor]
+    bump = (
+        f"UPDATE {TABLE} SET value = value + 1, changed_at = {now}, "
+        f"next_change_at = {next_change_sql(using, now)} WHERE id = 1"
+    )
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             cursor.execute(

@@ -6,12 +6,15 @@ class ContentVersion(models.Model):
     """The single row the database moves on whenever watched content changes.
 
     Triggers on every table of the watched apps (PAGE_CACHE_WATCHED_APPS) bump
-    `value` and set `changed_at` in the same transaction as the change; stored
-    pages and ETags are keyed on `value` (see pagecache.content_version).
+    `value`, set `changed_at` and work out `next_change_at` in the same
+    transaction as the change; stored pages and ETags are keyed on `value`
+    (see pagecache.content_version).
     """
 
     value = models.BigIntegerField()
     changed_at = models.DateTimeField()
+    # When content next goes public by the clock alone (PAGE_CACHE_SCHEDULE), if ever.
+    next_change_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="contentversion_single_row")]

@@ -253,28 +253,23 @@ def test_when_the_cache_is_down_pages_come_from_the_database_with_a_warning(arti
 # The content version: read in one compiled query; the page cache knows nothing of articles
 
 
-def test_the_compiled_read_of_the_version_agrees_with_the_orm(article):
-    from django.db.models import OuterRef
+def test_the_triggers_keep_the_next_publish_time_the_orm_gives(article):
+    from django.db.models import Min
 
-    from articles.models import latest_publish_time
     from pagecache import content_version
-    from pagecache.models import ContentVersion
 
-    ArticleFactory(title="Due an hour ago", published_at=timezone.now() + timedelta(minutes=1))
+    assert ContentVersion.objects.get().next_change_at is None  # nothing is scheduled
+    soon = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    later = ArticleFactory(published_at=timezone.now() + timedelta(hours=2))
+    expected = Article.objects.scheduled().aggregate(first=Min("published_at"))["first"]
     stored = ContentVersion.objects.get()
+    assert stored.next_change_at == expected == soon.published_at
     read = content_version.current()
     assert (read.value, read.changed_at) == (stored.value, stored.changed_at)
-    later = timezone.now() + timedelta(hours=1)
-    due = (
-        ContentVersion.objects.annotate(due=latest_publish_time(since=OuterRef("changed_at"), until=later))
-        .values_list("due", flat=True)
-        .get()
-    )
-    assert due is not None  # the ORM says the scheduled article has come due by then
-    with mock.patch("django.utils.timezone.now", return_value=later):
+    with mock.patch("django.utils.timezone.now", return_value=soon.published_at + timedelta(minutes=1)):
         bumped = content_version.current()
-    assert bumped.value == stored.value + 1 and bumped.changed_at == due
-    assert ContentVersion.objects.get().value == bumped.value
+    assert bumped.value == stored.value + 1 and bumped.changed_at == soon.published_at
+    assert ContentVersion.objects.get().next_change_at == later.published_at
 
 
 def test_the_middlewares_out_of_order_fail_the_system_check(settings):

@@ -68,7 +68,17 @@ def test_converted_values_and_the_article_link_match_the_orm(seed_article):
 
 def test_an_article_without_rows_or_topics_reads_empty_in_one_query_each():
     article = ArticleFactory()
+    loaded = Article.objects.get(pk=article.pk)
     with CaptureQueriesContext(connection) as queries:
-        found, topics = rows.read(article)
+        found, topics = rows.read(loaded)
+        assert (loaded.author, loaded.medical_reviewer) == (article.author, article.medical_reviewer)
+        assert loaded.author.display_name == "Citewell Editorial Team"
+        assert loaded.medical_reviewer.display_name == "Ana Ruiz, MD"
     assert found == {name: [] for name, _ in ROWS} and topics == []
-    assert len(queries) == len(ROWS) + 1
+    assert len(queries) == len(ROWS) + 2  # the rows, the topics, the byline's contributors
+
+
+def test_an_article_without_a_reviewer_reads_its_writer_alone():
+    article = Article.objects.get(pk=ArticleFactory(draft=True, medical_reviewer=None).pk)
+    rows.read(article)
+    assert article.medical_reviewer is None and article.author.name == "Citewell Editorial Team"

@@ -127,8 +127,8 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
 # A change to any table of these apps moves the content version on (database triggers).
 PAGE_CACHE_WATCHED_APPS = ["articles"]
-# When content goes public by the clock alone: (since, until) -> the latest such moment.
-PAGE_CACHE_SCHEDULE = "articles.models.latest_publish_time"
+# When content goes public by the clock alone: after -> a queryset of those moments, earliest first.
+PAGE_CACHE_SCHEDULE = "articles.models.publish_times"
 # Readers' browsers may keep a page but must ask (cheaply, with its ETag) before reuse.
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 
