@@ -21,9 +21,8 @@ cover tables added later and never stand in the way of a migration.
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC
 from functools import cache
-from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -45,11 +44,24 @@ AFTER = Marker("after")  # the moment the compiled schedule looks after
 _judged_at = ContextVar("content_judged_at", default=None)
 
 
-class VersionRead(NamedTuple):
-    """What reading the content version gives: its number, and when content last changed."""
+class VersionRead:
+    """What reading the content version gives: its number, and when content last changed.
 
-    value: int
-    changed_at: datetime
+    The moment is converted only when asked for: a stored page's ETag needs the number alone.
+    """
+
+    __slots__ = ("_stored_changed_at", "value")
+
+    def __init__(self, value, changed_at):
+        self.value = value
+        self._stored_changed_at = changed_at
+
+    @property
+    def changed_at(self):
+        return as_datetime(self._stored_changed_at)
+
+    def __repr__(self):
+        return f"VersionRead({self.value}, {self._stored_changed_at})"
 
 
 def now():
@@ -131,7 +143,7 @@ def current():
                 continue
             value, changed_at, due = row
             if not due:
-                return VersionRead(value, as_datetime(changed_at))
+                return VersionRead(value, changed_at)
             # The time has come: a new version, changed when the content went public.
             upcoming, params = next_change(alias, moment)
             cursor.execute(
