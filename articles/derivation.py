@@ -64,7 +64,7 @@ def derive_now():
         if entry is None:
             rows_changed(article_pk)
             continue
-        fields = stored_again(article_pk)
+        fields = stored_again(article_pk, restored=entry is WHOLE)
         if fields and entry is not WHOLE:
             for name, value in fields.items():
                 setattr(entry, name, value)
@@ -86,11 +86,12 @@ def store(article, rows=None):
     return fields
 
 
-def stored_again(article_pk):
+def stored_again(article_pk, restored=False):
     """Derive the stored article whole, with its stored rows; returns the fields, or None if it is gone.
 
-    A row put back from a revision may lack what it derives itself (FAQ answers'
-    HTML: revisions do not keep it), so each row is worked out again first.
+    A row `restored` from a revision may lack what it derives itself (FAQ answers'
+    HTML: revisions do not keep it, and a restore form is shown with signals muted),
+    so those rows are worked out again first.
     """
     from .models import Article
     from .rendering import TEXT_ROWS
@@ -99,8 +100,9 @@ def stored_again(article_pk):
     if article is None:
         return None
     rows = {name: list(getattr(article, name).all()) for name in TEXT_ROWS}
-    for row in rows["faqs"]:
-        row.refresh_derived()
+    if restored:
+        for row in rows["faqs"]:
+            row.refresh_derived()
     return store(article, rows)
 
 

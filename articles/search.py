@@ -36,7 +36,7 @@ MAX_TERMS = 12
 START, STOP = "\x02", "\x03"
 HEADLINE_TEXT = 10000  # characters of the text that snippets are taken from
 PHRASE_POOL = 300  # best matches of a phrase's words among which the phrase is looked for
-A = "articles_article"  # the articles, by the table's own name, as published() compiles
+A = Article._meta.db_table  # the articles, by the table's own name, as published() compiles
 FTS_TABLE = "articles_article_fts"
 FTS_COLUMNS = ("title", "summary", "lead", "search_text", "body_text")
 FTS_WEIGHTS = "10.0, 5.0, 2.0, 2.0, 1.0"
@@ -135,7 +135,7 @@ def _postgres(query, offset, limit, published, published_params):
             "SELECT a.id, ts_headline('english', coalesce(a.summary, '') || ' ' || "
             f"left(a.body_text, {HEADLINE_TEXT}), q, 'StartSel={START}, StopSel={STOP}, "
             'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "\') '
-            f"FROM ({candidates} OFFSET %s) c JOIN articles_article a ON a.id = c.id, "
+            f"FROM ({candidates} OFFSET %s) c JOIN {A} a ON a.id = c.id, "
             "websearch_to_tsquery('english', %s) q "
             "ORDER BY c.rank DESC, c.published_at DESC, c.id DESC",
             [*params, offset, query],

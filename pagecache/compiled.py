@@ -51,11 +51,11 @@ class Loader:
             rows = cursor.fetchall()
         found = []
         for row in rows:
-            values = list(row)
+            cells = list(row)
             for position, (converters, expression) in self.converters:
                 for converter in converters:
-                    values[position] = converter(values[position], expression, connection)
-            found.append(self.model.from_db(self.using, self.names, values))
+                    cells[position] = converter(cells[position], expression, connection)
+            found.append(self.model.from_db(self.using, self.names, cells))
         return found
 
 
