@@ -103,13 +103,19 @@ class Topic(models.Model):
         return (self.slug,)
 
 
+def reviewed_by_q(contributor):
+    """Articles whose version readers see `contributor` signed off (a review date is set only then)."""
+    return Q(medical_reviewer=contributor, last_reviewed_on__isnull=False)
+
+
 class ContributorQuerySet(SlugQuerySet):
     def public(self):
-        """Contributors named on a published article: only they have public pages."""
+        """Contributors named on a published article (as its reviewer, once they signed it off):
+        only they have public pages."""
         published = Article.objects.published()
         return self.filter(
             models.Exists(published.filter(author=models.OuterRef("pk")))
-            | models.Exists(published.filter(medical_reviewer=models.OuterRef("pk")))
+            | models.Exists(published.filter(reviewed_by_q(models.OuterRef("pk"))))
         )
 
 
@@ -149,6 +155,34 @@ class Contributor(models.Model):
         max_length=300,
         help_text="An official profile elsewhere, such as a hospital, university or registry page.",
     )
+    affiliations = models.TextField(
+        blank=True, help_text="Where they work or practise, one per line, e.g. a hospital or university."
+    )
+    disclosures = models.TextField(
+        "conflicts of interest",
+        blank=True,
+        help_text="Payments, grants, shares or roles that a reader might see as a conflict, or “None declared.”",
+    )
+    photo = models.ImageField(
+        upload_to="contributors/",
+        blank=True,
+        help_text="A head-and-shoulders photo; it is cut square and resized to 400 × 400 on upload.",
+    )
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=200,
+        blank=True,
+        help_text="What the photo shows, for readers who cannot see it, e.g. “Ana Ruiz smiling, in a white coat”.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributor",
+        verbose_name="account",
+        help_text="The staff account that is this person. A medical reviewer signs off articles from it.",
+    )
 
     objects = ContributorQuerySet.as_manager()
 
@@ -172,6 +206,27 @@ class Contributor(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": "Describe the photo for readers who cannot see it."})
+        if self.role == self.Role.MEDICAL_REVIEWER:
+            problem = reviewer_problem(self)
+            if problem:
+                raise ValidationError({"kind" if self.kind != self.Kind.PERSON else "credentials": problem})
+
+    @property
+    def affiliation_list(self):
+        return [line.strip() for line in self.affiliations.splitlines() if line.strip()]
+
+
+def reviewer_problem(contributor):
+    """Why this contributor cannot be a medical reviewer, or "" if they can: a person, with credentials."""
+    if contributor.kind != Contributor.Kind.PERSON:
+        return f"{contributor.name} is a team or organization; a medical reviewer is one named person."
+    if not contributor.credentials.strip():
+        return f"{contributor.name} has no credentials; a medical reviewer is a clinician or expert with some."
+    return ""
 
 
 class Article(models.Model):
@@ -198,7 +253,8 @@ class Article(models.Model):
         "last reviewed",
         null=True,
         blank=True,
-        help_text="The date of the last medical review; a new review falls due after the review interval.",
+        editable=False,
+        help_text="The day the named reviewer signed off the version readers see; set by sign-offs only.",
     )
     author = models.ForeignKey(
         Contributor, on_delete=models.PROTECT, related_name="articles_written", verbose_name="written by"
@@ -300,6 +356,12 @@ class Article(models.Model):
         reviewer = self.medical_reviewer if self.medical_reviewer_id else None
         if reviewer is not None and reviewer.role != Contributor.Role.MEDICAL_REVIEWER:
             errors["medical_reviewer"] = f"{reviewer.name} is not a medical reviewer; choose one who is."
+        elif reviewer is not None and reviewer_problem(reviewer):
+            errors["medical_reviewer"] = reviewer_problem(reviewer)
+        elif reviewer is not None and reviewer.pk == self.author_id:
+            errors["medical_reviewer"] = (
+                f"{reviewer.name} wrote this article; no one reviews their own text. Choose another reviewer."
+            )
         if self.last_reviewed_on and self.last_reviewed_on > timezone.localdate():
             errors["last_reviewed_on"] = "The review date cannot be in the future."
         if errors:
@@ -512,6 +574,26 @@ class Reference(ArticleRow):
     @property
     def link(self):
         return self.web_url or self.doi_url or self.pubmed_url
+
+
+class HistoryEntry(models.Model):
+    """One published version of an article, as its public "Article history" lists it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="history")
+    published_at = models.DateTimeField("published")
+    note = models.CharField(max_length=300, help_text="What changed, in a sentence readers understand.")
+    reviewed_by = models.ForeignKey(
+        Contributor, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews", verbose_name="reviewed by"
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "history entry"
+        verbose_name_plural = "history"
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article}: {self.note}"
 
 
 class SlugRedirect(models.Model):

@@ -17,7 +17,7 @@ from django.db.models.expressions import RawSQL
 
 from pagecache.compiled import Loader, Marker
 
-from .models import ROWS, Article, Contributor, Topic, in_page_order
+from .models import ROWS, Article, Contributor, HistoryEntry, Topic, in_page_order
 
 ARTICLE = Marker("article id")  # in the compiled queries
 AUTHOR, REVIEWER = Marker("author id"), Marker("medical reviewer id")
@@ -29,14 +29,17 @@ def _loaders(using):
     article = RawSQL("%s", (ARTICLE,))
     loaders = {name: Loader(in_page_order(model).filter(article_id=article), using) for name, model in ROWS}
     loaders["topics"] = Loader(in_page_order(Topic).filter(articles=article), using)
-    people = Q(pk=RawSQL("%s", (AUTHOR,))) | Q(pk=RawSQL("%s", (REVIEWER,)))
+    loaders["history"] = Loader(HistoryEntry.objects.filter(article_id=article), using)
+    reviewers = HistoryEntry.objects.filter(article_id=article).values("reviewed_by_id")
+    people = Q(pk=RawSQL("%s", (AUTHOR,))) | Q(pk=RawSQL("%s", (REVIEWER,))) | Q(pk__in=reviewers)
     loaders["people"] = Loader(Contributor.objects.filter(people), using)
     return loaders
 
 
 def read(article):
-    """The article's rows by relation name, in page order, and its topics by name, one query each;
-    its writer and medical reviewer (one query for both) are set on it."""
+    """The article's rows by relation name, in page order, its history ("history", newest first) and
+    its topics by name, one query each; its writer and medical reviewer, and the reviewers its history
+    names (one query for all), are set on them."""
     using = router.db_for_read(Article, instance=article)
     ids = {ARTICLE: article.pk, AUTHOR: article.author_id, REVIEWER: article.medical_reviewer_id}
     found = {name: loader.run(ids) for name, loader in _loaders(using).items()}
@@ -46,4 +49,6 @@ def read(article):
     people = {person.pk: person for person in found.pop("people")}
     article.author = people[article.author_id]
     article.medical_reviewer = people.get(article.medical_reviewer_id)
+    for entry in found["history"]:
+        entry.reviewed_by = people.get(entry.reviewed_by_id)
     return found, found.pop("topics")

@@ -78,13 +78,10 @@ def breadcrumbs(url, trail):
 
 
 def reviewed(article):
-    """When and by whom the article was medically reviewed, as schema.org properties."""
-    found = {}
-    if article.last_reviewed_on:
-        found["lastReviewed"] = article.last_reviewed_on.isoformat()
-    if article.medical_reviewer:
-        found["reviewedBy"] = party(article.medical_reviewer)
-    return found
+    """When and by whom the version readers see was signed off, as schema.org properties."""
+    if not (article.last_reviewed_on and article.medical_reviewer):
+        return {}  # nobody has signed off the version readers see: no claim of a review
+    return {"lastReviewed": article.last_reviewed_on.isoformat(), "reviewedBy": party(article.medical_reviewer)}
 
 
 def question(faq):

@@ -10,7 +10,7 @@ from pagecache.store import TolerantCache
 from . import charts, rendering, structured_data
 from . import rows as article_rows
 from . import search as site_search
-from .models import Article, Contributor, SlugRedirect, Topic, published_q
+from .models import Article, Contributor, SlugRedirect, Topic, published_q, reviewed_by_q
 
 RELATED_COUNT = 4
 remembered = TolerantCache()  # related-article ids, per content version
@@ -231,7 +231,7 @@ def contributor_detail(request, slug):
     Template: articles/contributor_detail.html; context: contributor, page_obj (a ListPage of Article).
     """
     contributor = get_object_or_404(Contributor.objects.public(), slug=slug)
-    articles = Article.objects.published().filter(Q(author=contributor) | Q(medical_reviewer=contributor))
+    articles = Article.objects.published().filter(Q(author=contributor) | reviewed_by_q(contributor))
     page_obj = listing(request, articles.for_list())
     return render(
         request,

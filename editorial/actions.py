@@ -2,6 +2,7 @@
 recorded as a revision of its own, and says which articles it refused and why."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -10,7 +11,7 @@ from . import workflow
 
 
 class WorkflowActions:
-    actions = ["submit_for_review", "publish", "unpublish", "mark_reviewed"]
+    actions = ["request_review", "publish", "unpublish"]
 
     def changelist_view(self, request, extra_context=None):
         # VersionAdmin wraps the whole list page in one revision; the workflow's actions
@@ -30,13 +31,21 @@ class WorkflowActions:
                 done.append(article)
         return done
 
-    @admin.action(description="Submit selected drafts for review", permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        done = self.run_workflow(request, queryset, workflow.submit_for_review)
-        if done:
-            self.message_user(request, f"Submitted {len(done)} article(s) for review.", messages.SUCCESS)
+    @admin.action(description="Request medical review of selected articles", permissions=["change"])
+    def request_review(self, request, queryset):
+        def step(article, user):
+            link = request.build_absolute_uri(reverse("admin:articles_article_review", args=[article.pk]))
+            workflow.request_review(article, user, link=link)
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+        done = self.run_workflow(request, queryset, step)
+        if done:
+            self.message_user(
+                request,
+                f"Asked for the medical review of {len(done)} article(s); reviewers were emailed.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Publish selected articles (signed-off versions only)", permissions=["change"])
     def publish(self, request, queryset):
         done = self.run_workflow(request, queryset, workflow.publish)
         ahead = set(
@@ -55,12 +64,3 @@ class WorkflowActions:
     def unpublish(self, request, queryset):
         done = self.run_workflow(request, queryset, workflow.unpublish)
         self.message_user(request, f"Unpublished {len(done)} article(s).", messages.SUCCESS)
-
-    @admin.action(description="Mark selected articles as medically reviewed today", permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        today = timezone.localdate()
-        done = self.run_workflow(request, queryset, workflow.mark_reviewed)
-        if done:
-            self.message_user(
-                request, f"Marked {len(done)} article(s) as reviewed on {today:%-d %B %Y}.", messages.SUCCESS
-            )

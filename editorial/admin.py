@@ -10,7 +10,7 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,12 +19,13 @@ from reversion.admin import VersionAdmin
 from articles.derivation import derive_now, deriving_once
 from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published_q
 
-from . import content_checks, review, revisions, views, workflow
+from . import content_checks, drafts, review, review_views, views, workflow
 from .actions import WorkflowActions
 from .filters import ReviewFilter, StateFilter
 from .forms import ArticleAdminForm, ContributorAdminForm
 from .history import HistoryAdmin
 from .inlines import MARKDOWN_WIDGETS, ROW_INLINES
+from .models import Draft
 
 
 class ArticleChangeList(ChangeList):
@@ -40,10 +41,19 @@ FIELDSETS = [
     (
         "Byline and publishing",
         {
-            "fields": ["author", "medical_reviewer", "last_reviewed_on", "status", "published_at", "state"],
-            "description": "Draft, then in review, then published. A published article is public once its "
-            "publish time has come; until then it is scheduled. Publishing needs a medical "
-            "reviewer and a review date.",
+            "fields": [
+                "author",
+                "medical_reviewer",
+                "medical_review",
+                "status",
+                "published_at",
+                "state",
+                "change_note",
+            ],
+            "description": "Draft, then in review, then published. The named medical reviewer signs off each "
+            "version from their own account; only a signed-off version can be published. Once an article is "
+            "published, saving it keeps your changes as a draft: readers see the published version until the "
+            "draft is signed off and published.",
         },
     ),
     ("Opening", {"fields": ["lead", "summary"]}),
@@ -67,12 +77,12 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
     formfield_overrides = MARKDOWN_WIDGETS
     inlines = ROW_INLINES
     prepopulated_fields = {"slug": ["title"]}
-    list_display = ["title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due"]
+    list_display = ["title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due", "changes"]
     list_filter = [StateFilter, ReviewFilter, "topics", "author", "medical_reviewer"]
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "subtitle", "slug", "summary", "author__name", "medical_reviewer__name"]
     date_hierarchy = "published_at"
-    readonly_fields = ["state", "reading_time", "created_at", "updated_at", "old_addresses"]
+    readonly_fields = ["state", "medical_review", "reading_time", "created_at", "updated_at", "old_addresses"]
     filter_horizontal = ["topics"]
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"
@@ -84,7 +94,12 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
         js = ["js/admin-markdown-rows.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_state()
+        return (
+            super()
+            .get_queryset(request)
+            .with_state()
+            .annotate(has_draft=Exists(Draft.objects.filter(article=OuterRef("pk"))))
+        )
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -100,7 +115,14 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
                 view(views.preview_revision),
                 name="articles_article_revision_preview",
             ),
-            path("<path:object_id>/reviewed/", view(views.mark_reviewed), name="articles_article_reviewed"),
+            path("<path:object_id>/review/", view(review_views.review), name="articles_article_review"),
+            path(
+                "<path:object_id>/request-review/",
+                view(review_views.request_review),
+                name="articles_article_request_review",
+            ),
+            path("<path:object_id>/publish/", view(review_views.publish), name="articles_article_publish"),
+            path("<path:object_id>/unpublish/", view(review_views.unpublish), name="articles_article_unpublish"),
             *super().get_urls(),
         ]
 
@@ -115,6 +137,16 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
             )
         label = "Live" if obj.is_published else obj.get_status_display()
         return format_html('<span class="state state--{}">{}</span>', label.lower().replace(" ", "-"), label)
+
+    @admin.display(description="Medical review")
+    def medical_review(self, obj):
+        if obj.last_reviewed_on is None:
+            return "Not yet medically reviewed: readers are told so." if obj.is_published else "Not reviewed yet."
+        return f"Readers see the version signed off on {obj.last_reviewed_on:%-d %B %Y}."
+
+    @admin.display(description="Unpublished changes", boolean=True, ordering="has_draft")
+    def changes(self, obj):
+        return getattr(obj, "has_draft", None)
 
     @admin.display(description="Review due", ordering="last_reviewed_on")
     def review_due(self, obj):
@@ -142,16 +174,37 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = dict(extra_context or {})
+        """The form, and its save, on the article's draft when it is published (editorial.drafts). Outside
+        reversion's own revision block, so the revision a save records is there to keep as the draft."""
         article = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
         if article is not None and request.method == "GET":
-            extra_context["content_warnings"] = content_checks.content_warnings(article)
-        elif article is not None and self.has_change_permission(request, article):
-            revisions.ensure_baseline(article.pk)
-        return super().change_view(request, object_id, form_url, extra_context)
+            extra_context["review_panel"] = review_views.panel(self, request, article)
+        with drafts.workspace(article.pk if article else None) as space:
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # while the tables hold the draft
+        if space is not None and (space.saved or space.discarded):
+            message = (
+                "Your changes are saved as a draft: readers still see the published version. Request the "
+                "medical review, then publish once it is signed off."
+                if space.saved
+                else "This version says what the published one says, so there are no unpublished changes."
+            )
+            self.message_user(request, message, messages.INFO)
+        return response
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and obj.pk and request.method == "GET":
+            context["content_warnings"] = content_checks.content_warnings(obj)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        workflow.move(obj, form.cleaned_data["status"])
+        space = drafts.active()
+        if space is not None:
+            space.note = form.cleaned_data.get("change_note", "")
+        else:
+            workflow.move(obj, form.cleaned_data["status"])
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -171,7 +224,33 @@ class ContributorAdmin(VersionAdmin):
     list_filter = ["role", "kind"]
     search_fields = ["name", "credentials", "bio"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "credentials", "slug", "role", "kind", "bio", "profile_url"]
+    fields = [
+        "name",
+        "credentials",
+        "slug",
+        "role",
+        "kind",
+        "bio",
+        "affiliations",
+        "disclosures",
+        "photo",
+        "photo_alt",
+        "profile_url",
+        "user",
+    ]
+    IDENTITY = ["name", "credentials", "slug", "role", "kind", "user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only an administrator links an account; a contributor who has one is who they say they are, so
+        only they or an administrator change their name, credentials and role."""
+        if request.user.is_superuser:
+            return []
+        if obj is not None and obj.user_id and obj.user_id != request.user.pk:
+            return self.IDENTITY
+        return ["user"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if "slug" in self.get_readonly_fields(request, obj) else self.prepopulated_fields
 
     def get_queryset(self, request):
         return (

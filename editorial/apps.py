@@ -3,6 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 class EditorialConfig(AppConfig):
+    default = True
     default_auto_field = "django.db.models.BigAutoField"
     name = "editorial"
 

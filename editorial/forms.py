@@ -2,16 +2,19 @@
 checked against the references on the same page, and contributors."""
 
 import copy
+import io
 
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from PIL import Image, ImageOps
 
 from articles import rendering
 from articles.models import FAQ, Article, Contributor
 
-from . import revisions, workflow
+from . import drafts, revisions, workflow
 
 REFERENCES_PREFIX = "references"
 
@@ -84,7 +87,18 @@ class ArticleAdminForm(forms.ModelForm):
     """
 
     edit_count = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    status = forms.ChoiceField(choices=Article.Status.choices, initial=Article.Status.DRAFT)
+    status = forms.ChoiceField(
+        choices=[(value, label) for value, label in Article.Status.choices if value != Article.Status.PUBLISHED],
+        initial=Article.Status.DRAFT,
+        help_text="Publishing is a button of its own, once the named medical reviewer has signed off this version.",
+    )
+    change_note = forms.CharField(
+        label="Change note for readers",
+        max_length=300,
+        required=False,
+        help_text="What changed, in one sentence (e.g. “Added the 2024 dosing guidance.”). Readers see it in the "
+        "article's history when this version is published.",
+    )
     # Set by the admin on restore and recover pages: the edit count before the revision was put back.
     edit_count_at_open = None
 
@@ -96,6 +110,14 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].initial = self.instance.status
+        space = drafts.active()
+        self.published = space is not None
+        if self.published:  # its edits become a draft; its status and publish time change by buttons
+            self.fields["status"] = forms.ChoiceField(choices=Article.Status.choices, disabled=True, required=False)
+            self.fields["status"].initial = Article.Status.PUBLISHED
+            self.fields["published_at"].disabled = True
+            self.fields["change_note"].required = True
+            self.fields["change_note"].initial = space.note
         if self.instance.pk:
             opened = self.edit_count_at_open
             self.fields["edit_count"].initial = self.instance.edit_count if opened is None else opened
@@ -107,15 +129,14 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             self.refuse_lost_edit(cleaned.get("edit_count"))
-        if cleaned.get("status"):
+        if cleaned.get("status") and not self.published:
             self.check_status(cleaned)
         return cleaned
 
     def check_status(self, cleaned):
         """The workflow's rules for the status asked for, as errors on the fields at fault."""
         candidate = copy.copy(self.instance)
-        for name in ("medical_reviewer", "last_reviewed_on"):
-            setattr(candidate, name, cleaned.get(name))
+        candidate.medical_reviewer = cleaned.get("medical_reviewer")
         for name, messages in workflow.problems(candidate, cleaned["status"]).items():
             if name not in self.errors:
                 for message in messages:
@@ -151,7 +172,17 @@ class OrderedRowsFormSet(forms.BaseInlineFormSet):
 
 
 class ContributorAdminForm(forms.ModelForm):
-    """The contributor form's rules; the admin builds its fields (Meta) from ContributorAdmin."""
+    """The contributor form's rules; the admin builds its fields (Meta) from ContributorAdmin.
+
+    A photo is cut square and resized on upload (PHOTO_SIZE), re-encoded so nothing
+    but its pixels is kept.
+    """
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo or photo is self.initial.get("photo") or not hasattr(photo, "content_type"):
+            return photo
+        return portrait(photo)
 
     def clean_role(self):
         role = self.cleaned_data["role"]
@@ -162,3 +193,23 @@ class ContributorAdminForm(forms.ModelForm):
                 "choose another reviewer for them before changing this role."
             )
         return role
+
+
+PHOTO_SIZE = 400
+PHOTO_PIXELS = 40_000_000  # more than any camera's; a larger image is refused before it is decoded
+
+
+def portrait(upload):
+    """The uploaded photo cut square from its centre, PHOTO_SIZE wide, as a JPEG; a form error if it
+    is not an image Pillow reads, or has more than PHOTO_PIXELS pixels."""
+    try:
+        with Image.open(upload) as image:
+            if image.width * image.height > PHOTO_PIXELS:
+                raise forms.ValidationError("This image is too large; upload one of at most 40 megapixels.")
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+            square = ImageOps.fit(upright, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise forms.ValidationError("Upload a JPEG, PNG, GIF or WebP photo; this file is not one.") from error
+    out = io.BytesIO()
+    square.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")

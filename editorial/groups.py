@@ -1,14 +1,17 @@
-"""The Editors group: staff who write and edit articles, and nothing else.
+"""The staff groups: Editors, who write and edit articles, and Medical reviewers, who sign them off.
 
-Its permissions come from this one list, granted after every migrate, so a new
+Their permissions come from this one list, granted after every migrate, so a new
 content model is one line here. Editors may add, change and view; no deleting,
-no users, no groups.
+no users, no groups. Medical reviewers may view everything editors edit: they
+sign off or send back from the review page (editorial.signoffs decides who may).
+Only an administrator puts an account in a group or links it to a contributor.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 EDITORS = "Editors"
+MEDICAL_REVIEWERS = "Medical reviewers"
 EDITED_MODELS = [
     "articles.article",
     "articles.keypoint",
@@ -19,15 +22,16 @@ EDITED_MODELS = [
     "articles.topic",
     "articles.contributor",
 ]
-ACTIONS = ["add", "change", "view"]
+ACTIONS = {EDITORS: ["add", "change", "view"], MEDICAL_REVIEWERS: ["view"]}
 
 
 def grant_editors(sender, using, **kwargs):
-    """Create the Editors group if missing and give it every permission listed here."""
-    wanted = Q(pk__in=[])
-    for label in EDITED_MODELS:
-        app_label, model = label.split(".")
-        codenames = [f"{action}_{model}" for action in ACTIONS]
-        wanted |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
-    editors, _ = Group.objects.using(using).get_or_create(name=EDITORS)
-    editors.permissions.add(*Permission.objects.using(using).filter(wanted))
+    """Create the groups if missing and give each every permission listed here."""
+    for name, actions in ACTIONS.items():
+        wanted = Q(pk__in=[])
+        for label in EDITED_MODELS:
+            app_label, model = label.split(".")
+            codenames = [f"{action}_{model}" for action in actions]
+            wanted |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.add(*Permission.objects.using(using).filter(wanted))

@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from articles.derivation import defer, deriving_once
 
-from . import revisions
+from . import drafts, revisions
 from .forms import locked_edit_count
 
 
@@ -25,7 +25,9 @@ class HistoryAdmin(VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         preview = reverse("admin:articles_article_revision_preview", args=[object_id, version_id])
-        with transaction.atomic(), deriving_once():
+        article_pk = int(object_id) if str(object_id).isdigit() else None
+        # A published article's restored revision becomes its draft, like any edit to it.
+        with drafts.workspace(article_pk, start_from_draft=False), transaction.atomic(), deriving_once():
             request.edit_count_at_open = locked_edit_count(object_id)
             # Revisions keep no derived fields, and reversion saves the revision unheard (no signals)
             # when only showing its form: the form's article is derived once the revision is back.

@@ -26,7 +26,7 @@ from articles import derivation, rendering
 from articles.derivation import deriving_once
 from articles.models import ROWS, Article, Contributor, SupplementForm, Topic
 
-from . import revisions, workflow
+from . import drafts, revisions, workflow
 from .fields import written_fields
 
 REQUIRED = ["slug", "author"]  # needed to find the article; the model's validation covers the rest
@@ -38,7 +38,9 @@ PEOPLE = ["author", "medical_reviewer"]
 _OWN = {*written_fields(Article, exclude=[*PEOPLE, "topics", "body"]), "created_at", "updated_at"}
 ARTICLE_FIELDS = [field.name for field in Article._meta.concrete_fields if field.name in _OWN]
 ROW_FIELDS = {name: written_fields(model, exclude=["article"]) for name, model in ROWS}
-KNOWN = [*ARTICLE_FIELDS, *PEOPLE, "topics", *ROW_FIELDS]
+# Exported as a record of who signed off what; an import never creates a sign-off, so it reads none.
+SIGN_OFFS = "sign_offs"
+KNOWN = [*ARTICLE_FIELDS, *PEOPLE, "topics", *ROW_FIELDS, SIGN_OFFS]
 BIOAVAILABILITY = {label.lower(): value for value, label in SupplementForm.Bioavailability.choices}
 
 
@@ -90,6 +92,15 @@ def dump(article):
     data["topics"] = [{field: getattr(topic, field) for field in TOPIC_FIELDS} for topic in article.topics.all()]
     for name, fields in ROW_FIELDS.items():
         data[name] = [{field: exported_value(row, field) for field in fields} for row in getattr(article, name).all()]
+    data[SIGN_OFFS] = [
+        {
+            "reviewer": signed.reviewer.slug,
+            "signed_at": signed.signed_at.isoformat(),
+            "version": signed.digest,
+            **({"note": signed.note} if signed.note else {}),
+        }
+        for signed in article.sign_offs.select_related("reviewer").order_by("signed_at", "pk")
+    ]
     front = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
     body = article.body.replace("\r\n", "\n")
     return f"---\n{front}---\n{body}\n"
@@ -174,8 +185,9 @@ def load(text, name="article.md", dry_run=False):
     transaction is rolled back and ImportFailed lists every problem found.
     """
     source = parse(text, name)
-    with transaction.atomic(), deriving_once():
-        existing = Article.objects.filter(slug=str(source.data.get("slug", ""))).values_list("pk", flat=True).first()
+    existing = Article.objects.filter(slug=str(source.data.get("slug", ""))).values_list("pk", flat=True).first()
+    # Into a published article, the file becomes its draft: readers see it once signed off and published.
+    with drafts.workspace(None if dry_run else existing, start_from_draft=False), transaction.atomic(), deriving_once():
         if existing is not None:
             revisions.ensure_baseline(existing)
         with reversion.create_revision(manage_manually=True):  # the article is added once, whole, when saved

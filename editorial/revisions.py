@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import transaction
 from reversion.models import Version
@@ -57,6 +58,16 @@ def recorded(article, user, comment):
             reversion.set_user(user)
             reversion.set_comment(comment)
             yield
+
+
+def add(article):
+    """Add the article, with its rows, to the revision being recorded."""
+    reversion.add_to_revision(article)
+
+
+def version_in(revision, article_pk):
+    """The article's own version within a revision."""
+    return revision.version_set.get(content_type=ContentType.objects.get_for_model(Article), object_id=str(article_pk))
 
 
 def saved_by(version):

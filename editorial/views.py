@@ -1,5 +1,5 @@
-"""Editorial pages beyond the admin's own: the article history's compare and preview, the
-"mark medically reviewed" button, and the Markdown editor's preview and image upload.
+"""Editorial pages beyond the admin's own: the article history's compare and preview, and the
+Markdown editor's preview and image upload (the review's pages are in review_views).
 
 The history views are the article admin's (wired in its get_urls, behind its
 permission checks). django-markdownx ships its preview and upload views without
@@ -10,20 +10,21 @@ say JPEG, PNG, GIF or WebP.
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from markdownx.exceptions import MarkdownxImageUploadError
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
 from PIL import Image, UnidentifiedImageError
 
-from articles.models import Article
+from articles.models import Article, HistoryEntry
 from articles.views import article_context
 
-from . import compare, revisions
+from . import compare, revisions, signoffs
 
 RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 
@@ -60,7 +61,15 @@ def preview_revision(model_admin, request, object_id, version_id):
         raise PermissionDenied
     version = get_object_or_404(revisions.versions_of(object_id), pk=version_id)
     snapshot = revisions.article_at(version)
-    context = article_context(snapshot.article, snapshot.rows, snapshot.topics)
+    # The byline claims a review only for a version its reviewer signed off.
+    signed = signoffs.SignOff.objects.filter(
+        article_id=version.object_id,
+        digest=signoffs.snapshot_digest(snapshot),
+        reviewer_id=snapshot.article.medical_reviewer_id,
+    ).first()
+    snapshot.article.last_reviewed_on = timezone.localdate(signed.signed_at) if signed else None
+    history = HistoryEntry.objects.filter(article_id=version.object_id).select_related("reviewed_by")
+    context = article_context(snapshot.article, {**snapshot.rows, "history": list(history)}, snapshot.topics)
     deleted = not Article.objects.filter(pk=object_id).exists()
     context["revision"] = {
         "saved_at": version.revision.date_created,
@@ -78,19 +87,6 @@ def preview_revision(model_admin, request, object_id, version_id):
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def mark_reviewed(model_admin, request, object_id):
-    """The change page's "Mark medically reviewed today" button: the list's action, for one article."""
-    article = model_admin.get_object(request, object_id)
-    if article is None:
-        raise Http404("No such article.")
-    if not model_admin.has_change_permission(request, article):
-        raise PermissionDenied
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    model_admin.mark_reviewed(request, Article.objects.filter(pk=article.pk))
-    return redirect("admin:articles_article_change", article.pk)
 
 
 class EditorsOnly(PermissionRequiredMixin):

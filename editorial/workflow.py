@@ -1,94 +1,105 @@
 """The editorial workflow: the one way an article's status, publish time and review date change.
 
-Draft -> in review -> published (scheduled while its publish time is ahead), and
-back to draft by unpublishing. Each rule is written once, here:
+Draft -> in review (its named reviewer asked) -> published (scheduled while its
+publish time is ahead), and back to draft by unpublishing. Each rule is written
+once, here:
 
 - `problems()` says why an article cannot take a status; `move()` gives it the
-  status (publishing now when it has no publish time), refusing what the rules
-  refuse. The admin's change form and import_article use these two.
-- `submit_for_review()`, `publish()`, `unpublish()` and `mark_reviewed()` are the
-  actions: each checks, changes and saves one article as a revision of its own,
-  recording who did it. The admin's actions and buttons call them.
+  status, refusing what the rules refuse. The admin's change form and
+  import_article use these two; neither can publish.
+- `request_review()`, `publish()` and `unpublish()` are the actions: each checks,
+  changes and saves one article as a revision of its own, recording who did it.
+  The admin's actions and buttons call them. Publishing needs a sign-off by the
+  article's named reviewer of exactly the version published (editorial.signoffs);
+  it is the only way an article, or a change to one, reaches readers, and the
+  only way its review date changes besides a sign-off of what readers already see.
 """
 
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, HistoryEntry
 
-from . import revisions
+from . import drafts, revisions, signoffs
+from .models import Draft
+from .signoffs import Refused
 
 Status = Article.Status
-
-
-class Refused(Exception):
-    """An action the rules refuse; `errors` maps each field at fault (or None) to its messages."""
-
-    def __init__(self, errors):
-        self.errors = errors
-        super().__init__(" ".join(self.messages))
-
-    @property
-    def messages(self):
-        return [message for messages in self.errors.values() for message in messages]
+__all__ = ["Refused", "move", "problems", "publish", "request_review", "unpublish"]
 
 
 def problems(article, status):
     """Why `article`, as it stands in memory, cannot take `status`: {field: [messages]}, empty if it can."""
-    errors = {}
-    if status == Status.PUBLISHED:
-        if article.medical_reviewer_id is None:
-            errors["medical_reviewer"] = ["Choose the medical reviewer: an article is published only once reviewed."]
-        if article.last_reviewed_on is None:
-            errors["last_reviewed_on"] = [
-                "Enter the date of the medical review: an article is published only once reviewed."
+    if status == Status.PUBLISHED and article.status != Status.PUBLISHED:
+        return {
+            "status": [
+                "An article is published with the Publish button, once its named medical reviewer has "
+                "signed off that exact version from their own account."
             ]
-    return errors
+        }
+    return {}
 
 
 def move(article, status):
-    """Give the article `status` in memory; publishing without a publish time publishes now."""
+    """Give the article `status` in memory, if the rules allow it."""
     errors = problems(article, status)
     if errors:
         raise Refused(errors)
     article.status = status
-    if status == Status.PUBLISHED and article.published_at is None:
-        article.published_at = timezone.now()
 
 
-def submit_for_review(article, user):
-    if article.status != Status.DRAFT:
-        raise Refused({None: [f"it is {article.get_status_display().lower()}, not a draft."]})
-    with revisions.recorded(article, user, "Submitted for review."):
-        move(article, Status.IN_REVIEW)
-        article.save()
+def request_review(article, user, message="", link=None):
+    return signoffs.request_review(article, user, message, link)
+
+
+def unsigned_message(version):
+    reviewer = version.reviewer
+    if reviewer is None:
+        return "choose its medical reviewer, who must sign it off before it is published."
+    return f"{reviewer.display_name} has not signed off this version; request their review first."
 
 
 def publish(article, user):
-    """Publish now, or at the article's publish time when that is ahead (scheduled)."""
-    errors = problems(article, Status.PUBLISHED)
-    try:
-        article.clean()  # the model's own rules: a reviewer who reviews, no review date ahead
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise Refused(errors)
-    with revisions.recorded(article, user, "Published."):
-        move(article, Status.PUBLISHED)
-        article.save()
+    """Publish the version under review, once its named reviewer signed it off: a published article's
+    draft replaces what readers see; any other article goes public now, or at its publish time."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        version = signoffs.under_review(article)
+        if article.status == Status.PUBLISHED and not version.is_draft:
+            raise Refused({None: ["it has no unpublished changes."]})
+        signed = signoffs.covering(article.pk, version)
+        if signed is None:
+            raise Refused({None: [unsigned_message(version)]})
+        with revisions.recorded(article, user, "Published, as signed off."):
+            if version.is_draft:
+                note = article.draft.change_note or "Updated."
+                article = drafts.put(version.snapshot, article)
+                Draft.objects.filter(article=article).delete()
+                when = timezone.now()
+            else:
+                note = "Published again." if article.history.exists() else "First published."
+                article.status = Status.PUBLISHED
+                article.published_at = article.published_at or timezone.now()
+                when = article.published_at
+            article.last_reviewed_on = timezone.localdate(signed.signed_at)
+            article.save()
+        HistoryEntry.objects.create(
+            article=article,
+            published_at=when,
+            note=note,
+            reviewed_by=signed.reviewer,
+            reviewed_on=article.last_reviewed_on,
+        )
+    return article
 
 
 def unpublish(article, user):
-    with revisions.recorded(article, user, "Unpublished."):
-        move(article, Status.DRAFT)
+    """Take the article off the site; unpublished changes, if any, become what the article says."""
+    with transaction.atomic(), revisions.recorded(article, user, "Unpublished."):
+        draft = Draft.objects.filter(article=article).select_related("revision").first()
+        if draft is not None:
+            article = drafts.put(revisions.article_at(revisions.version_in(draft.revision, article.pk)), article)
+            draft.delete()
+        article.status = Status.DRAFT
         article.save()
-
-
-def mark_reviewed(article, user, on=None):
-    """Record a medical review on `on` (default today); the article needs its medical reviewer."""
-    on = on or timezone.localdate()
-    if article.medical_reviewer_id is None:
-        raise Refused({"medical_reviewer": ["choose its medical reviewer first."]})
-    with revisions.recorded(article, user, f"Marked as medically reviewed on {on:%-d %B %Y}."):
-        article.last_reviewed_on = on
-        article.save()
+    return article

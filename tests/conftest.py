@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from articles.models import Article
 
+from .factories import ReviewerFactory
+
 DATA = Path(__file__).parent / "data"
 SEED_SLUG = "does-magnesium-help-osteoporosis"
 
@@ -39,3 +41,16 @@ def editor_client(client, editor):
 @pytest.fixture
 def reader(db, django_user_model):
     return django_user_model.objects.create_user("reader", password="pw-for-tests")
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    """Ana Ruiz, MD: a medical reviewer's account, linked to her contributor and in the Medical reviewers group."""
+    user = django_user_model.objects.create_user(
+        "ana", email="ana@example.org", password="pw-for-tests", is_staff=True, first_name="Ana", last_name="Ruiz"
+    )
+    user.groups.add(Group.objects.get(name="Medical reviewers"))
+    contributor = ReviewerFactory()
+    contributor.user = user
+    contributor.save()
+    return user

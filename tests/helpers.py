@@ -94,7 +94,6 @@ def article_fields(**overrides):
         "status": "draft",
         "published_at_0": "",
         "published_at_1": "",
-        "last_reviewed_on": "2026-11-01",
         "lead": "Zinc lozenges are sold as a cold remedy.",
         "summary": "Some trials show shorter colds.",
         "body": "## The evidence\n\nLozenges may help.[^1]\n\n[[food-sources]]\n\n## Safety\n\nDo not overdo it.",
@@ -210,11 +209,9 @@ def current_fields(article, **overrides):
     }
     fields["edit_count"] = str(article.edit_count)
     published = timezone.localtime(article.published_at)
-    fields.update(
-        published_at_0=published.date().isoformat(),
-        published_at_1=published.time().isoformat(),
-        last_reviewed_on=str(article.last_reviewed_on or ""),
-    )
+    fields.update(published_at_0=published.date().isoformat(), published_at_1=published.time().isoformat())
+    if article.status == Article.Status.PUBLISHED:  # its edits are a draft, with a note for readers
+        fields.update(change_note="Clarified the wording.")
     fields.update(overrides)
     return fields
 

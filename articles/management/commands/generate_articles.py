@@ -233,9 +233,7 @@ def sample_article(rng, number, now, team):
         body=sample_body(rng, subject),
         status=Article.Status.PUBLISHED,
         published_at=published,
-        last_reviewed_on=(published + timedelta(days=rng.randint(0, 300))).date(),
-        author=team,
-        medical_reviewer=team,
+        author=team,  # nobody reviewed a generated article: its page says so
         meta_description=f"What the evidence says about {named} and {condition}."[:160],
         nutrient_name=nutrient if measured else "",
         daily_value_mg=Decimal(str(subject.daily_value)) if measured else None,

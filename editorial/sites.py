@@ -1,0 +1,53 @@
+"""The admin site: Django's, with the review desk on its index page.
+
+A medical reviewer sees "Awaiting your review" (the requests made of them);
+editors see every article awaiting medical review: published but never
+reviewed, waiting for their reviewer, sent back, or signed off and ready to publish.
+"""
+
+from django.contrib import admin
+
+from articles.models import Article
+
+from .models import Draft, ReviewRequest, SignOff
+
+
+class CitewellAdminSite(admin.AdminSite):
+    index_template = "admin/citewell_index.html"
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {**review_desk(request), **(extra_context or {})})
+
+
+def review_desk(request):
+    user = request.user
+    open_requests = ReviewRequest.objects.filter(state=ReviewRequest.State.OPEN).select_related(
+        "article", "reviewer", "requested_by"
+    )
+    desk = {"awaiting_yours": list(open_requests.filter(reviewer__user=user))}
+    if user.has_perm("articles.change_article"):
+        desk["awaiting_review"] = awaiting_review(open_requests)
+    return desk
+
+
+def awaiting_review(open_requests):
+    """(article, what it waits for) for each article whose review is not done, oldest first."""
+    waiting = {
+        request.article_id: (request.article, f"Awaiting review by {request.reviewer}") for request in open_requests
+    }
+    never = Article.objects.filter(status=Article.Status.PUBLISHED, last_reviewed_on__isnull=True).defer(
+        "body", "body_html", "toc", "search_text", "body_text"
+    )
+    for article in never.exclude(pk__in=waiting):
+        waiting[article.pk] = (article, "Published, not yet medically reviewed")
+    signed_revisions = set(SignOff.objects.values_list("article_id", "revision_id"))
+    for draft in Draft.objects.select_related("article").exclude(article_id__in=waiting):
+        ready = (draft.article_id, draft.revision_id) in signed_revisions
+        waiting[draft.article_id] = (
+            draft.article,
+            "Signed off: ready to publish" if ready else "Unpublished changes, not yet sent for review",
+        )
+    sent_back = ReviewRequest.objects.filter(state=ReviewRequest.State.SENT_BACK).select_related("article", "reviewer")
+    for request in sent_back.exclude(article_id__in=waiting).order_by("article_id", "-closed_at"):
+        waiting.setdefault(request.article_id, (request.article, f"Sent back by {request.reviewer}: {request.reply}"))
+    return sorted(waiting.values(), key=lambda item: item[0].title)
