@@ -23,7 +23,7 @@ from django.db.models import F, Max
 from reversion.models import Revision, Version
 
 from articles.derivation import defer, deriving_once
-from articles.models import ROWS, Article
+from articles.models import ROWS, Article, Contributor, Topic
 
 from . import revisions, signoffs
 from .models import Draft
@@ -117,6 +117,16 @@ def put(snapshot, live):
     return article
 
 
+def _restore_made(versions):
+    """Contributors and topics the block made (an import names new ones) exist once it is rolled back too."""
+    for model in (Contributor, Topic):
+        named = {version.object_id: version for version in versions if version.content_type.model_class() is model}
+        present = {str(pk) for pk in model.objects.filter(pk__in=named).values_list("pk", flat=True)}
+        for object_id, version in named.items():
+            if object_id not in present:
+                revisions.stored(version).save()
+
+
 def _marks():
     """The newest revision and log entry before the block: what the block records comes after."""
     return {
@@ -150,7 +160,8 @@ def _keep(space, live, copied):
     """Record the copied revision again and keep it as the article's draft (or drop the draft when
     it says what the published version says); the edit count moves on, so a page opened before is stale."""
     revision = Revision.objects.create(**copied["revision"])
-    Version.objects.bulk_create(Version(revision=revision, **values) for values in copied["versions"])
+    versions = Version.objects.bulk_create(Version(revision=revision, **values) for values in copied["versions"])
+    _restore_made(versions)
     for values in copied["logs"]:
         values.pop("id")
         LogEntry.objects.create(**values)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
+from editorial import signoffs
 
 from .factories import ContributorFactory, ReviewerFactory
 
@@ -272,3 +273,17 @@ def colour(page, selector, prop, pseudo=None):
     return page.locator(selector).first.evaluate(
         f"(e) => getComputedStyle(e, {repr(pseudo) if pseudo else 'null'}).getPropertyValue('{prop}')"
     )
+
+
+# The medical review
+
+
+def signed_off(article, reviewer):
+    """The article's version under review, signed off by `reviewer` (an account linked to its named reviewer)."""
+    version = signoffs.under_review(article)
+    return signoffs.sign_off(article, reviewer, version.revision.pk)
+
+
+def draft_of(article):
+    """The article as its change page holds it: its draft when it has one (unsaved), else as stored."""
+    return signoffs.under_review(article).snapshot

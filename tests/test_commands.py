@@ -58,7 +58,8 @@ def test_an_existing_site_keeps_its_own_articles():
 
 def test_a_broken_fixture_changes_nothing(tmp_path):
     fixture = json.loads((settings.BASE_DIR / "articles/fixtures/initial_article.json").read_text())
-    fixture[-1]["fields"]["doi"] = None  # the last row cannot be stored
+    last_reference = next(item for item in reversed(fixture) if item["model"] == "articles.reference")
+    last_reference["fields"]["doi"] = None  # the last row cannot be stored
     bad = tmp_path / "broken.json"
     bad.write_text(json.dumps(fixture))
     with pytest.raises(IntegrityError):

@@ -191,6 +191,7 @@ def test_the_article_page_links_the_byline_to_the_contributors(client, staff):
     assert [a["href"] for a in page.select(".byline__people a")] == [
         "/contributors/sam-lee/",
         "/contributors/ana-ruiz/",
+        "/editorial-policy/#how-we-review",
     ]
     graph = json.loads(page.select_one("script[type='application/ld+json']").string)["@graph"]
     body = next(node for node in graph if node["@type"] == "Article")

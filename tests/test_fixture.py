@@ -102,6 +102,7 @@ def test_seed_sections_come_in_the_seed_order(seed_page):
         "Frequently Asked Questions",
         "References",
         "Medical Disclaimer",
+        "Article history",
     ]
     assert headings == expected
 

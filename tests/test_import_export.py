@@ -13,6 +13,7 @@ from reversion.models import Version
 from articles.models import DERIVED_FIELDS, ROWS, Article, Contributor, SlugRedirect, Topic
 
 from .conftest import SEED_SLUG
+from .helpers import draft_of
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +57,9 @@ def everything():
 def test_the_export_holds_every_part_of_the_article(seed_article):
     data, body = split(export())
     assert data["title"] == "Does Magnesium Help Osteoporosis?"
-    assert data["status"] == "published" and data["last_reviewed_on"] == "2026-10-06"
-    assert (
-        data["author"]["name"] == "Citewell Editorial Team" and data["medical_reviewer"]["role"] == "medical_reviewer"
-    )
+    assert data["status"] == "published" and "last_reviewed_on" not in data  # dated by sign-offs alone
+    assert data["sign_offs"] == []
+    assert data["author"]["name"] == "Citewell Editorial Team" and data["medical_reviewer"] is None
     assert [t["slug"] for t in data["topics"]] == ["bone-health", "minerals", "supplements"]
     for name, _ in ROWS:
         assert len(data[name]) == getattr(seed_article, name).count(), name
@@ -81,22 +81,19 @@ def test_exporting_an_unknown_slug_fails():
         call_command("export_article", "nope", "--output", "-")
 
 
-def test_export_then_import_into_an_empty_database_renders_the_same_page(client, seed_article, tmp_path):
+def test_export_then_import_into_an_empty_database_renders_the_same_page(client, seed_article, tmp_path, reviewer):
     before = client.get(SEED_URL)
     assert before.status_code == 200
     path = tmp_path / "article.md"
-    path.write_text(export())
+    path.write_text(export().replace("status: published", "status: draft", 1))
     Article.objects.all().delete()
     Contributor.objects.all().delete()
     Topic.objects.all().delete()
     assert not Article.objects.exists() and not SlugRedirect.objects.exists()
     assert client.get(SEED_URL).status_code == 404
 
-    assert "created “Does Magnesium Help Osteoporosis?” (published)" in import_file(path)
-
-    after = client.get(SEED_URL)
-    assert after.status_code == 200
-    assert after.content == before.content
+    assert "created “Does Magnesium Help Osteoporosis?” (draft)" in import_file(path)  # imports never publish
+    assert client.get(SEED_URL).status_code == 404
     assert export() == path.read_text()
     # The import's revision holds the article as the file dates it, and the contributor it made.
     revision = Version.objects.get_for_object(Article.objects.get()).get().revision
@@ -125,11 +122,12 @@ def test_an_import_updates_the_article_its_rows_and_topics(seed_article, tmp_pat
     import_file(path)
     article = Article.objects.get()
     assert article.pk == seed_article.pk
-    assert article.faqs.values_list("question", flat=True)[0] == "Is magnesium safe?"
-    assert article.faqs.count() == 2
-    assert [t.slug for t in article.topics.all()] == ["healthy-ageing"]
-    assert article.toc[-1]["title"] == "In short"
-    assert article.updated_at > seed_article.updated_at  # an update is a new edit
+    assert article.faqs.count() == 7  # published: the file is its draft until signed off and published
+    draft = draft_of(article)
+    assert draft.rows["faqs"][0].question == "Is magnesium safe?"
+    assert len(draft.rows["faqs"]) == 2
+    assert [t.slug for t in draft.topics] == ["healthy-ageing"]
+    assert draft.article.toc[-1]["title"] == "In short"
 
 
 def test_a_dry_run_checks_and_changes_nothing(seed_article, tmp_path):
@@ -226,11 +224,11 @@ def test_a_citation_in_the_body_without_a_reference_names_its_line(seed_article,
     assert f"bad.md:{line_of(text, '[^77]')}: body: [^77] cites a reference this article does not have" in error
 
 
-def test_publishing_without_a_reviewer_is_refused(seed_article, tmp_path):
-    text = exported_with(lambda d, b: d.update(medical_reviewer=None, last_reviewed_on=None))
+def test_an_import_never_publishes_a_new_article(seed_article, tmp_path):
+    text = exported_with(lambda d, b: d.update(slug="a-new-article"))
     error = refused(bad_file(tmp_path, text))
-    assert "medical_reviewer: Choose the medical reviewer" in error
-    assert "last_reviewed_on: Enter the date of the medical review" in error
+    assert "status: An article is published with the Publish button" in error
+    assert not Article.objects.filter(slug="a-new-article").exists()
 
 
 def test_every_problem_is_reported_at_once_and_new_contributors_are_not_kept(seed_article, tmp_path):
@@ -283,7 +281,7 @@ def test_the_command_line_exits_non_zero_on_a_bad_file(seed_article, tmp_path, c
     assert "bad.md:1: the file must start" in capsys.readouterr().err
 
 
-def test_reimporting_the_seed_article_derives_it_once_in_at_most_60_queries(seed_article, tmp_path):
+def test_reimporting_the_seed_article_derives_it_once_in_at_most_110_queries(seed_article, tmp_path):
     path = tmp_path / "magnesium.md"
     path.write_text(export())
     import_file(path)  # its first revision; the pinned figure is for an import like any later one
@@ -291,6 +289,7 @@ def test_reimporting_the_seed_article_derives_it_once_in_at_most_60_queries(seed
     with CaptureQueriesContext(connection) as queries:
         import_file(path)
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "articles_article"')]
-    assert len(queries) <= 60, len(queries)
-    assert len(updates) == 2  # the article's own fields, then what is derived from it and its rows, once
+    assert len(queries) <= 110, len(queries)  # checked, written in a savepoint, then kept as its draft
+    # the article's own fields, then what is derived from it and its rows, once; then, the draft kept, its edit count
+    assert len(updates) == 3
     assert Article.objects.values(*DERIVED_FIELDS).get() == before

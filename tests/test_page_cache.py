@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import FAQ, Article, KeyPoint, Reference
@@ -16,7 +17,7 @@ from pagecache.models import ContentVersion
 from pagecache.pages import last_modified_for
 
 from .factories import ArticleFactory, FAQFactory
-from .helpers import existing_rows, save_change_page
+from .helpers import existing_rows, save_change_page, signed_off
 
 pytestmark = pytest.mark.django_db
 
@@ -139,23 +140,31 @@ def warm(client, article):
         assert get(client, url)["X-Cache"] == "hit"
 
 
-def test_an_admin_save_shows_on_the_very_next_request(client, admin_client, article):
+def test_an_admin_edit_shows_on_the_very_next_request_once_published(client, admin_client, article, reviewer):
     warm(client, article)
     old_etag = get(client, article.get_absolute_url())["ETag"]
-    response = save_change_page(admin_client, article, title="Does Magnesium Really Help Osteoporosis?")
+    title = "Does Magnesium Really Help Osteoporosis?"
+    response = save_change_page(admin_client, article, title=title, medical_reviewer=reviewer.contributor.pk)
     assert response.status_code == 302
+    assert title not in get(client, article.get_absolute_url()).content.decode()  # a draft until published
+    signed_off(article, reviewer)
+    admin_client.post(reverse("admin:articles_article_publish", args=[article.pk]))
     page = get(client, article.get_absolute_url(), if_none_match=old_etag)
     assert page.status_code == 200
     assert "Does Magnesium Really Help Osteoporosis?" in page.content.decode()
     assert "Does Magnesium Really Help Osteoporosis?" in get(client, HOME).content.decode()
 
 
-def test_an_admin_edit_of_one_row_shows_on_the_very_next_request(client, admin_client, article):
+def test_an_admin_edit_of_one_row_shows_on_the_very_next_request_once_published(
+    client, admin_client, article, reviewer
+):
     warm(client, article)
     rows = existing_rows(article)
     rows["faqs"][2]["question"] = "Which magnesium supplement is best for bones?"
-    response = save_change_page(admin_client, article, rows)
+    response = save_change_page(admin_client, article, rows, medical_reviewer=reviewer.contributor.pk)
     assert response.status_code == 302
+    signed_off(article, reviewer)
+    admin_client.post(reverse("admin:articles_article_publish", args=[article.pk]))
     assert "Which magnesium supplement is best for bones?" in get(client, article.get_absolute_url()).content.decode()
 
 

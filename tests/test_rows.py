@@ -29,7 +29,8 @@ def prefetched(article):
 def test_the_seed_articles_rows_and_topics_are_those_prefetch_related_gives(seed_article):
     found, topics = rows.read(seed_article)
     expected, expected_topics = prefetched(seed_article)
-    assert set(found) == {name for name, _ in ROWS}
+    assert set(found) == {name for name, _ in ROWS} | {"history"}
+    assert [entry.note for entry in found.pop("history")] == ["First published."]
     for name, _ in ROWS:
         assert [fields_of(row) for row in found[name]] == [fields_of(row) for row in expected[name]], name
         assert all(type(row) is type(expected[name][0]) for row in found[name])
@@ -74,8 +75,8 @@ def test_an_article_without_rows_or_topics_reads_empty_in_one_query_each():
         assert (loaded.author, loaded.medical_reviewer) == (article.author, article.medical_reviewer)
         assert loaded.author.display_name == "Citewell Editorial Team"
         assert loaded.medical_reviewer.display_name == "Ana Ruiz, MD"
-    assert found == {name: [] for name, _ in ROWS} and topics == []
-    assert len(queries) == len(ROWS) + 2  # the rows, the topics, the byline's contributors
+    assert found == {**{name: [] for name, _ in ROWS}, "history": []} and topics == []
+    assert len(queries) == len(ROWS) + 3  # the rows, the history, the topics, the byline's contributors
 
 
 def test_an_article_without_a_reviewer_reads_its_writer_alone():

@@ -81,7 +81,10 @@ def test_article_page_shows_every_section_and_the_default_disclaimer(client, set
     assert page.select_one(".article-subtitle").get_text() == "A closer look"
     byline = page.select_one(".byline").get_text(" ", strip=True)
     assert "Written by Citewell Editorial Team" in byline and "Medically reviewed by" in byline
-    assert "Published" in byline and "Updated" in byline and "Last reviewed" in byline
+    assert "Published" in byline and "Updated" in byline
+    assert (
+        f"Medically reviewed by Ana Ruiz, MD on {article.last_reviewed_on:%B} {article.last_reviewed_on.day}" in byline
+    )
     assert f"{article.reading_minutes} min read" in byline
     assert [a["href"] for a in page.select("#contents a")] == ["#evidence", "#safety", "#faq", "#references"]
     assert page.select_one("#evidence").get_text() == "Evidence"
