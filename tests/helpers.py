@@ -70,6 +70,11 @@ def signed_in(user):
     return client
 
 
+def signed_off(article, reviewer):
+    """The article's version under review, signed off from `reviewer`'s account as the review page does it."""
+    return signoffs.sign_off(article, reviewer, signoffs.under_review(article).revision.pk)
+
+
 def versions(article):
     """The article's revisions, newest first (works for a deleted article too)."""
     return list(Version.objects.get_for_object_reference(Article, article.pk).select_related("revision__user"))
@@ -209,8 +214,11 @@ def current_fields(article, **overrides):
         for name in names
     }
     fields["edit_count"] = str(article.edit_count)
-    published = timezone.localtime(article.published_at)
-    fields.update(published_at_0=published.date().isoformat(), published_at_1=published.time().isoformat())
+    if article.published_at is None:  # a draft's page leaves the publish time blank
+        fields.update(published_at_0="", published_at_1="")
+    else:
+        published = timezone.localtime(article.published_at)
+        fields.update(published_at_0=published.date().isoformat(), published_at_1=published.time().isoformat())
     if article.status == Article.Status.PUBLISHED:  # its edits are a draft, with a note for readers
         fields.update(change_note="Clarified the wording.")
     fields.update(overrides)

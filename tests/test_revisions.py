@@ -1,4 +1,7 @@
-"""Revisions in the admin: recorded saves, the history page, compare, preview, restore, recover, and no lost edits."""
+"""Revisions in the admin: recorded saves, the history page, compare, preview, restore, recover, and no lost edits.
+
+Most tests edit a draft, whose saves change its tables; a published article's saves and restores become
+its Draft (editorial.drafts), which readers do not see until it is signed off and published."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -7,7 +10,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, KeyPoint, SlugRedirect
-from editorial import compare, revisions
+from editorial import compare, revisions, workflow
+from editorial.models import Draft
 
 from .factories import (
     ArticleFactory,
@@ -26,6 +30,7 @@ from .helpers import (
     inline_data,
     save_change_page,
     signed_in,
+    signed_off,
     soup,
     versions,
 )
@@ -61,8 +66,8 @@ def priya(django_user_model):
 
 @pytest.fixture
 def zinc():
-    """An article made outside the admin (no revision yet) with rows of every kind."""
-    article = ArticleFactory(title="Does zinc shorten colds?", slug="does-zinc-shorten-colds", body=BODY)
+    """A draft made outside the admin (no revision yet) with rows of every kind: its saves change its tables."""
+    article = ArticleFactory(draft=True, title="Does zinc shorten colds?", slug="does-zinc-shorten-colds", body=BODY)
     KeyPointFactory(article=article, order=1, title="Start early", text="Within a day of the first symptoms.")
     KeyPointFactory(article=article, order=2, title="Mind the dose", text="More is not better.")
     SupplementFormFactory(article=article, order=1, name="Zinc acetate lozenges")
@@ -122,15 +127,19 @@ def test_a_second_save_is_a_third_revision(edited, priya):
     assert versions(edited)[0]._object_version.object.subtitle == "What the trials show"
 
 
-def test_a_row_change_alone_is_recorded_too(admin_client, seed_article):
+def test_a_row_change_alone_to_a_published_article_is_recorded_as_its_draft(admin_client, client, seed_article):
     rows = existing_rows(seed_article)
     rows["key_points"][0]["title"] = "Magnesium builds bone"
     assert save_change_page(admin_client, seed_article, rows).status_code == 302
     latest = versions(seed_article)[0]
+    assert Draft.objects.get(article=seed_article).revision == latest.revision
     stored = [v for v in latest.revision.version_set.all() if v.content_type.model == "keypoint"]
     titles = {v._object_version.object.title for v in stored}
     assert "Magnesium builds bone" in titles
-    assert KeyPoint.objects.filter(title="Magnesium builds bone").exists()
+    assert not KeyPoint.objects.filter(title="Magnesium builds bone").exists()  # readers' version is untouched
+    assert "Magnesium builds bone" not in client.get(seed_article.get_absolute_url()).content.decode()
+    page = soup(admin_client.get(change_url(seed_article)))
+    assert page.select_one("input[name='key_points-0-title']")["value"] == "Magnesium builds bone"
 
 
 # The history page
@@ -228,7 +237,7 @@ def test_compare_works_whichever_way_round_the_two_are_chosen(admin_client, edit
 
 
 def test_two_identical_revisions_compare_as_the_same(admin_client, edited):
-    admin_client.post(reverse("admin:articles_article_reviewed", args=[edited.pk]))  # already reviewed today
+    assert save_change_page(admin_client, edited).status_code == 302  # saved again, unchanged
     newest, previous, _ = versions(edited)
     page = soup(compare_page(admin_client, edited, previous, newest))
     assert "These two revisions are the same." in page.select_one("#content-main").get_text()
@@ -236,8 +245,8 @@ def test_two_identical_revisions_compare_as_the_same(admin_client, edited):
 
 
 def test_compare_needs_two_revisions_of_this_article(admin_client, edited):
-    other = ArticleFactory()
-    admin_client.post(reverse("admin:articles_article_reviewed", args=[other.pk]))
+    other = ArticleFactory(draft=True)
+    assert save_change_page(admin_client, other).status_code == 302
     latest, baseline = versions(edited)
     foreign = versions(other)[0]
     url = reverse("admin:articles_article_compare", args=[edited.pk])
@@ -304,7 +313,7 @@ def test_a_revision_is_previewed_only_under_its_own_article(admin_client, edited
 # Restore and recover
 
 
-def test_restoring_a_revision_brings_back_the_body_and_the_rows(admin_client, edited, client):
+def test_restoring_a_revision_brings_back_the_body_and_the_rows(admin_client, edited):
     _, baseline = versions(edited)
     url = reverse("admin:articles_article_revision", args=[edited.pk, baseline.pk])
     page = soup(admin_client.get(url))
@@ -325,8 +334,42 @@ def test_restoring_a_revision_brings_back_the_body_and_the_rows(admin_client, ed
     ]
     assert "by about a day" in restored.body_text and restored.citations == {"1": 1}
     assert versions(restored)[0].revision.get_comment().startswith("Reverted to previous version")
-    public = client.get(restored.get_absolute_url()).content.decode()
-    assert "Mind the dose" in public and "Lozenges, not syrups" not in public
+    assert not Draft.objects.exists()  # a draft article's tables are the article: nothing kept aside
+    page = admin_client.get(restored.get_absolute_url()).content.decode()  # the draft, as staff see it
+    assert "Mind the dose" in page and "Lozenges, not syrups" not in page
+
+
+def test_a_restored_revision_of_a_published_article_becomes_its_draft_and_readers_see_no_change(admin_client, client):
+    article = ArticleFactory(title="Zinc and colds", body="## Evidence\n\nAs published.")
+    KeyPointFactory(article=article, order=1, title="Published point")
+    first = save_change_page(admin_client, article, title="Zinc: first draft", body="## Evidence\n\nFirst draft.")
+    assert first.status_code == 302, errors_of(first)
+    page = soup(admin_client.get(change_url(article)))
+    second = post_form(admin_client, change_url(article), page, title="Zinc: second draft")
+    assert second.status_code == 302, errors_of(second)
+    assert Draft.objects.get(article=article).revision.version_set.filter(serialized_data__contains="second").exists()
+    in_first = next(v for v in versions(article) if v._object_version.object.title == "Zinc: first draft")
+
+    url = reverse("admin:articles_article_revision", args=[article.pk, in_first.pk])
+    page = soup(admin_client.get(url))
+    assert page.select_one("#id_title")["value"] == "Zinc: first draft"
+    assert page.select_one("#id_change_note").has_attr("required")
+    response = post_form(admin_client, url, page, change_note="Back to the first draft.")
+    assert response.status_code == 302, errors_of(response)
+
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.title, stored.status) == ("Zinc and colds", "published")
+    assert "As published." in stored.body and key_point_titles(stored) == ["Published point"]
+    public = client.get(article.get_absolute_url()).content.decode()
+    assert "As published." in public and "First draft." not in public and "Zinc: first draft" not in public
+    draft = Draft.objects.get(article=article)
+    assert draft.revision == versions(article)[0].revision
+    assert draft.revision.get_comment().startswith("Reverted to previous version")
+    assert draft.change_note == "Back to the first draft."
+    page = soup(admin_client.get(change_url(article)))
+    assert page.select_one("#id_title")["value"] == "Zinc: first draft"
+    assert "First draft." in page.select_one("#id_body").get_text()
+    assert "Unpublished changes" in page.select_one(".review-panel").get_text()
 
 
 def test_the_restore_form_links_to_the_revisions_preview(admin_client, edited):
@@ -345,13 +388,26 @@ def test_the_restore_form_shows_the_reading_time_of_the_revision(admin_client, e
     assert shown == f"{then.reading_minutes} min ({then.word_count} words)"
 
 
-def test_restoring_an_older_address_keeps_the_newer_one_redirecting(admin_client, client):
+def publish_signed_off(article, editor, reviewer):
+    """The article's version under review, signed off by `reviewer` and published by `editor`."""
+    signed_off(article, reviewer)
+    return workflow.publish(article, editor)
+
+
+def test_restoring_an_older_address_keeps_the_newer_one_redirecting(admin_client, admin_user, client, reviewer):
     article = ArticleFactory(slug="zinc-for-colds", body="Text.")
     assert save_change_page(admin_client, article, slug="zinc-and-colds").status_code == 302
+    assert client.get("/articles/zinc-for-colds/").status_code == 200  # a draft moves no address
+    assert client.get("/articles/zinc-and-colds/").status_code == 404
+    publish_signed_off(article, admin_user, reviewer)
     assert client.get("/articles/zinc-for-colds/").status_code == 301
-    _, baseline = versions(article)
+    baseline = versions(article)[-1]
     url = reverse("admin:articles_article_revision", args=[article.pk, baseline.pk])
-    assert post_form(admin_client, url, soup(admin_client.get(url))).status_code == 302
+    page = soup(admin_client.get(url))
+    assert post_form(admin_client, url, page, change_note="Back to the old address.").status_code == 302
+    assert Article.objects.get(pk=article.pk).slug == "zinc-and-colds"  # until the restore is published
+    assert client.get("/articles/zinc-and-colds/").status_code == 200
+    publish_signed_off(article, admin_user, reviewer)
     assert Article.objects.get(pk=article.pk).slug == "zinc-for-colds"
     assert client.get("/articles/zinc-for-colds/").status_code == 200
     # Links to the address it had until the restore must still lead to the article.
@@ -364,8 +420,8 @@ def edited_data(article):
     return {**current_fields(article), **inline_data(existing_rows(article))}
 
 
-def test_a_restore_that_fails_leaves_the_article_and_its_page_as_they_were(admin_client, client):
-    article = ArticleFactory(slug="zinc-for-colds", body="## Old heading\n\nOld text.")
+def test_a_restore_that_fails_leaves_the_article_and_its_page_as_they_were(admin_client):
+    article = ArticleFactory(draft=True, slug="zinc-for-colds", body="## Old heading\n\nOld text.")
     response = save_change_page(admin_client, article, slug="zinc-and-colds", body="## New heading\n\nNew text.")
     assert response.status_code == 302
     ArticleFactory(slug="zinc-for-colds", title="Another article")  # the old address is taken now
@@ -378,14 +434,14 @@ def test_a_restore_that_fails_leaves_the_article_and_its_page_as_they_were(admin
     stored = Article.objects.get(pk=article.pk)
     assert stored.slug == "zinc-and-colds" and "New text." in stored.body
     assert '<h2 id="new-heading">New heading</h2>' in stored.body_html and "Old" not in stored.body_html
-    assert "New text." in client.get("/articles/zinc-and-colds/").content.decode()
+    assert "New text." in admin_client.get("/articles/zinc-and-colds/").content.decode()  # the draft, to staff
 
 
-def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited, client):
+def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited):
     pk = edited.pk
     response = admin_client.post(reverse("admin:articles_article_delete", args=[pk]), {"post": "yes"})
     assert response.status_code == 302 and not Article.objects.filter(pk=pk).exists()
-    assert client.get("/articles/does-zinc-shorten-colds/").status_code == 404
+    assert admin_client.get("/articles/does-zinc-shorten-colds/").status_code == 404
 
     listing = soup(admin_client.get(reverse("admin:articles_article_recoverlist")))
     row = next(tr for tr in listing.select("#change-history tbody tr") if "Zinc and the common cold" in tr.get_text())
@@ -407,7 +463,8 @@ def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited, clie
     assert key_point_titles(recovered) == ["Start early", "Lozenges, not syrups"]
     assert list(recovered.references.values_list("title", flat=True)) == ["Zinc lozenges and the common cold"]
     assert recovered.key_points.count() == 2 and recovered.supplement_forms.count() == 1
-    assert client.get(recovered.get_absolute_url()).status_code == 200
+    assert recovered.status == "draft"
+    assert admin_client.get(recovered.get_absolute_url()).status_code == 200
 
 
 # No lost edits
@@ -454,14 +511,17 @@ def test_a_page_opened_before_an_action_cannot_overwrite_it(admin_client, seed_a
     assert Article.objects.get().status == "draft"
 
 
-def test_a_page_opened_before_the_mark_reviewed_button_is_refused(admin_client, edited, priya):
+def test_a_page_opened_before_the_publish_button_is_refused(admin_client, edited, priya, reviewer):
     other = signed_in(priya)
     stale = soup(other.get(change_url(edited)))
-    assert admin_client.post(reverse("admin:articles_article_reviewed", args=[edited.pk])).status_code == 302
+    signed_off(edited, reviewer)
+    assert admin_client.post(reverse("admin:articles_article_publish", args=[edited.pk])).status_code == 302
+    assert Article.objects.get(pk=edited.pk).is_published
     response = post_form(other, change_url(edited), stale, summary="Typed on an old page.")
     assert response.status_code == 200
     assert "saved this article" in soup(response).select_one("ul.errorlist.nonfield").get_text()
     assert Article.objects.get(pk=edited.pk).summary != "Typed on an old page."
+    assert not Draft.objects.exists()
 
 
 def test_a_page_opened_before_a_restore_is_refused(admin_client, edited, priya):

@@ -1,16 +1,19 @@
-"""The editorial workflow as editors meet it in the admin: publishing needs a review, the publish and
-review actions, scheduling, review due dates, marking reviewed, the byline readers see, and the content warnings."""
+"""The editorial workflow as editors meet it in the admin: publishing needs a sign-off, the publish and
+request-review actions and buttons, scheduling, review due dates, the byline readers see, and the content warnings."""
 
 import datetime
 from unittest import mock
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
+from editorial import workflow
+from editorial.models import ReviewRequest
 from editorial.review import add_months
 
 from .factories import ArticleFactory, ContributorFactory, FAQFactory, ReferenceFactory
@@ -26,6 +29,7 @@ from .helpers import (
     messages_of,
     save_change_page,
     signed_in,
+    signed_off,
     soup,
 )
 
@@ -37,6 +41,11 @@ UTC = datetime.UTC
 
 def act(client, action, *articles):
     return client.post(CHANGELIST, {"action": action, "_selected_action": [a.pk for a in articles]}, follow=True)
+
+
+def button_url(name, article):
+    """The change page's publish, unpublish or request-review button."""
+    return reverse(f"admin:articles_article_{name}", args=[article.pk])
 
 
 def column(client, name, **params):
@@ -64,67 +73,50 @@ def frozen_at(moment):
 # Publishing needs a medical review
 
 
-def test_publishing_without_a_reviewer_or_review_date_is_refused_field_by_field(admin_client):
-    data = {**article_fields(status="published", medical_reviewer="", last_reviewed_on=""), **inline_data(NEW_ROWS)}
-    response = admin_client.post(ADD_URL, data)
-    assert response.status_code == 200
-    assert field_errors(response, "medical_reviewer") == [
-        "Choose the medical reviewer: an article is published only once reviewed."
-    ]
-    assert field_errors(response, "last_reviewed_on") == [
-        "Enter the date of the medical review: an article is published only once reviewed."
-    ]
-    assert not Article.objects.exists()
-
-
 def test_a_draft_may_wait_for_its_review(admin_client):
-    data = {**article_fields(medical_reviewer="", last_reviewed_on=""), **inline_data(NEW_ROWS)}
+    data = {**article_fields(medical_reviewer=""), **inline_data(NEW_ROWS)}
     assert admin_client.post(ADD_URL, data).status_code == 302
     assert Article.objects.get().status == "draft"
 
 
-def test_publishing_a_draft_from_its_change_page_without_a_reviewer_is_refused_on_that_field(admin_client):
-    article = ArticleFactory(draft=True, medical_reviewer=None, title="Unreviewed zinc")
+def test_the_publish_button_refuses_a_draft_without_a_reviewer_and_changes_nothing(admin_client):
+    article = ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None, title="Unreviewed zinc")
     saves = article.edit_count
-    response = save_change_page(admin_client, article, status="published", published_at_0="", published_at_1="")
-    assert response.status_code == 200
-    assert "Please correct the error below." in soup(response).select_one(".errornote").get_text()
-    assert field_errors(response, "medical_reviewer") == [
-        "Choose the medical reviewer: an article is published only once reviewed."
-    ]
-    assert field_errors(response, "last_reviewed_on") == []
+    response = admin_client.post(button_url("publish", article), follow=True)
+    assert response.redirect_chain == [(change_url(article), 302)]
+    assert (
+        "“Unreviewed zinc”: choose its medical reviewer, who must sign it off before it is published."
+        in messages_of(response)
+    )
+    panel = soup(response).select_one(".review-panel").get_text(" ", strip=True)
+    assert "Choose the medical reviewer, save, then request the review." in panel
+    assert soup(response).select_one(f"form[action='{button_url('publish', article)}']") is None
     stored = Article.objects.get(pk=article.pk)
-    assert (stored.status, stored.published_at, stored.edit_count) == ("draft", None, saves)
+    assert (stored.status, stored.published_at, stored.last_reviewed_on, stored.edit_count) == (
+        "draft",
+        None,
+        None,
+        saves,
+    )
 
 
-def test_publishing_without_a_review_date_is_refused_on_that_field(admin_client, client):
-    article = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, last_reviewed_on=None)
-    response = save_change_page(admin_client, article, status="published", published_at_0="", published_at_1="")
-    assert response.status_code == 200
-    assert field_errors(response, "last_reviewed_on") == [
-        "Enter the date of the medical review: an article is published only once reviewed."
-    ]
-    assert field_errors(response, "medical_reviewer") == []
-    assert Article.objects.get(pk=article.pk).status == "in_review"
-    assert client.get(article.get_absolute_url()).status_code == 404
-
-
-def test_a_review_date_in_the_future_is_refused_on_the_add_and_change_pages_and_today_is_accepted(admin_client):
-    reviewed = datetime.date(2026, 1, 15)
-    article = ArticleFactory(last_reviewed_on=reviewed)
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = save_change_page(admin_client, article, last_reviewed_on=tomorrow.isoformat())
-    assert response.status_code == 200
-    assert field_errors(response, "last_reviewed_on") == ["The review date cannot be in the future."]
-    assert Article.objects.get(pk=article.pk).last_reviewed_on == reviewed
-    today = timezone.localdate().isoformat()
-    assert save_change_page(admin_client, article, last_reviewed_on=today).status_code == 302
-    assert Article.objects.get(pk=article.pk).last_reviewed_on == timezone.localdate()
-    # A new article is held to the same rule.
-    data = {**article_fields(last_reviewed_on=tomorrow.isoformat()), **inline_data(NEW_ROWS)}
-    response = admin_client.post(ADD_URL, data)
-    assert field_errors(response, "last_reviewed_on") == ["The review date cannot be in the future."]
-    assert not Article.objects.filter(slug="does-zinc-shorten-colds").exists()
+def test_the_workflow_buttons_only_answer_post_from_editors_of_an_existing_article(admin_client, reader, reviewer):
+    article = ArticleFactory(draft=True, last_reviewed_on=None)
+    signed_off(article, reviewer)
+    for name in ("publish", "unpublish", "request_review"):
+        refused = admin_client.get(button_url(name, article))
+        assert refused.status_code == 405 and refused["Allow"] == "POST"
+        response = signed_in(reader).post(button_url(name, article))
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert admin_client.post(reverse(f"admin:articles_article_{name}", args=[987654])).status_code == 404
+    assert Article.objects.get(pk=article.pk).status == "draft"
+    assert not mail.outbox
+    # A signed-off draft offers the button, and the button publishes it.
+    page = soup(admin_client.get(change_url(article)))
+    assert page.select_one(f"form[action='{button_url('publish', article)}'] button").get_text() == "Publish"
+    response = admin_client.post(button_url("publish", article))
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    assert Article.objects.get(pk=article.pk).is_published
 
 
 def test_only_medical_reviewers_are_offered_and_a_writer_cannot_be_the_medical_reviewer(admin_client):
@@ -176,70 +168,62 @@ def test_a_reviewer_named_on_articles_cannot_become_a_writer(admin_client):
     assert reviewer.role == "medical_reviewer"
 
 
-# The publish and submit-for-review actions
+# The publish and request-review actions
 
 
-def test_the_publish_action_publishes_ready_articles_and_names_each_refused_one(admin_client):
-    ready = ArticleFactory(draft=True, title="Ready to go")
-    no_reviewer = ArticleFactory(
-        status=Article.Status.IN_REVIEW, published_at=None, medical_reviewer=None, title="Nobody reviewed"
-    )
-    no_date = ArticleFactory(draft=True, last_reviewed_on=None, title="No review date")
-    writer_reviewed = ArticleFactory(
-        draft=True, title="Writer reviewed", medical_reviewer=ContributorFactory(name="Sam Lee")
-    )
-    unreviewed_draft = ArticleFactory(draft=True, medical_reviewer=None, title="Unreviewed")
-    response = act(admin_client, "publish", ready, no_reviewer, no_date, writer_reviewed, unreviewed_draft)
+def test_the_publish_action_publishes_signed_off_articles_and_names_each_refused_one(admin_client, reviewer):
+    ready = ArticleFactory(draft=True, title="Ready to go", last_reviewed_on=None)
+    signed_off(ready, reviewer)
+    unsigned = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, title="Not signed off")
+    no_reviewer = ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None, title="Nobody named")
+    live = ArticleFactory(title="Already live")
+    response = act(admin_client, "publish", ready, unsigned, no_reviewer, live)
     messages = messages_of(response)
     assert "Published 1 article(s)." in messages
-    assert "“Nobody reviewed”: Choose the medical reviewer: an article is published only once reviewed." in messages
-    assert any(m.startswith("“Unreviewed”: Choose the medical reviewer") for m in messages)
-    assert (
-        "“No review date”: Enter the date of the medical review: an article is published only once reviewed."
-        in messages
-    )
-    assert "“Writer reviewed”: Sam Lee is not a medical reviewer; choose one who is." in messages
-    assert list(Article.objects.published().values_list("title", flat=True)) == ["Ready to go"]
-    statuses = dict(Article.objects.values_list("title", "status"))
-    assert statuses == {
-        "Ready to go": "published",
-        "Nobody reviewed": "in_review",
-        "No review date": "draft",
-        "Writer reviewed": "draft",
-        "Unreviewed": "draft",
-    }
-    assert latest_revision(ready).get_comment() == "Published."
-    assert not Version.objects.get_for_object(no_reviewer).filter(revision__comment="Published.").exists()
-
-
-def test_submit_for_review_moves_drafts_on_and_names_what_it_leaves(admin_client, admin_user):
-    draft = ArticleFactory(draft=True, title="First draft")
-    in_review = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, title="Being checked")
-    live = ArticleFactory(title="Already live")
-    messages = messages_of(act(admin_client, "submit_for_review", draft, in_review, live))
-    assert "Submitted 1 article(s) for review." in messages
-    assert "“Being checked”: it is in review, not a draft." in messages
-    assert "“Already live”: it is published, not a draft." in messages
-    assert Article.objects.get(pk=draft.pk).status == "in_review"
-    assert Article.objects.get(pk=live.pk).status == "published"
+    assert "“Not signed off”: Ana Ruiz, MD has not signed off this version; request their review first." in messages
+    assert "“Nobody named”: choose its medical reviewer, who must sign it off before it is published." in messages
+    assert "“Already live”: it has no unpublished changes." in messages
+    assert sorted(Article.objects.published().values_list("title", flat=True)) == ["Already live", "Ready to go"]
     assert dict(Article.objects.values_list("title", "status")) == {
-        "First draft": "in_review",
-        "Being checked": "in_review",
+        "Ready to go": "published",
+        "Not signed off": "in_review",
+        "Nobody named": "draft",
         "Already live": "published",
     }
-    assert listed(admin_client, state="in_review") == ["Being checked", "First draft"]
+    assert Article.objects.get(pk=ready.pk).last_reviewed_on == timezone.localdate()
+    assert latest_revision(ready).get_comment() == "Published, as signed off."
+    assert not Version.objects.get_for_object(unsigned).filter(revision__comment__startswith="Published").exists()
+
+
+def test_the_request_review_action_emails_the_reviewer_and_names_what_it_refuses(admin_client, reviewer):
+    draft = ArticleFactory(draft=True, title="First draft", last_reviewed_on=None)
+    no_reviewer = ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None, title="Nobody named")
+    signed = ArticleFactory(draft=True, title="Signed already", last_reviewed_on=None)
+    signed_off(signed, reviewer)
+    messages = messages_of(act(admin_client, "request_review", draft, no_reviewer, signed))
+    assert "Asked for the medical review of 1 article(s); reviewers were emailed." in messages
+    assert "“Nobody named”: Choose the medical reviewer first." in messages
+    assert "“Signed already”: Ana Ruiz has already signed off this version." in messages
+    assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+    assert "First draft" in mail.outbox[0].subject
+    assert dict(Article.objects.values_list("title", "status")) == {
+        "First draft": "in_review",
+        "Nobody named": "draft",
+        "Signed already": "draft",
+    }
+    assert listed(admin_client, state="in_review") == ["First draft"]
     assert column(admin_client, "state")["First draft"] == "In review"
-    revision = latest_revision(draft)
-    assert revision.get_comment() == "Submitted for review." and revision.user == admin_user
+    assert ReviewRequest.objects.get().article_id == draft.pk
 
 
 # Scheduling
 
 
-def test_publishing_a_draft_with_a_future_time_schedules_it(admin_client):
+def test_publishing_a_signed_off_draft_with_a_future_time_schedules_it(admin_client, reviewer):
     when = timezone.now() + datetime.timedelta(days=2)
-    article = ArticleFactory(draft=True, title="Vitamin K and bone")
+    article = ArticleFactory(draft=True, title="Vitamin K and bone", last_reviewed_on=None)
     Article.objects.filter(pk=article.pk).update(published_at=when)
+    signed_off(article, reviewer)
     messages = messages_of(act(admin_client, "publish", article))
     local = timezone.localtime(when)
     assert f"“Vitamin K and bone” is scheduled: readers see it from {local:%-d %B %Y, %H:%M}." in messages
@@ -372,83 +356,22 @@ def test_a_one_month_interval_from_31_january_falls_due_on_28_february(admin_cli
         assert listed(admin_client, review="overdue") == ["End of January"]
 
 
-# Marking an article reviewed
-
-
-def test_the_mark_reviewed_action_sets_today_and_records_who_and_why(admin_client, admin_user):
-    article = ArticleFactory(title="Old review", last_reviewed_on=datetime.date(2023, 5, 2))
-    other = ArticleFactory(title="Untouched", last_reviewed_on=datetime.date(2023, 5, 2))
-    today = timezone.localdate()
-    messages = messages_of(act(admin_client, "mark_reviewed", article))
-    assert f"Marked 1 article(s) as reviewed on {today:%-d %B %Y}." in messages
-    assert Article.objects.get(pk=article.pk).last_reviewed_on == today
-    assert Article.objects.get(pk=other.pk).last_reviewed_on == datetime.date(2023, 5, 2)
-    revision = latest_revision(article)
-    assert revision.get_comment() == f"Marked as medically reviewed on {today:%-d %B %Y}."
-    assert revision.user == admin_user
-    assert listed(admin_client, review="overdue") == ["Untouched"]
-    assert column(admin_client, "review_due")["Old review"] == f"{add_months(today, 12):%-d %b %Y}"
-
-
-def test_the_mark_reviewed_action_needs_a_reviewer(admin_client):
-    reviewed, unreviewed = (
-        ArticleFactory(last_reviewed_on=None, draft=True),
-        ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None, title="Nobody checked"),
-    )
-    response = act(admin_client, "mark_reviewed", reviewed, unreviewed)
-    assert "“Nobody checked”: choose its medical reviewer first." in messages_of(response)
-    assert Article.objects.get(pk=reviewed.pk).last_reviewed_on == timezone.localdate()
-    assert Article.objects.get(pk=unreviewed.pk).last_reviewed_on is None
-
-
-def test_marking_reviewed_is_one_button_on_the_change_page_that_only_answers_post(admin_client, admin_user):
-    article = ArticleFactory(last_reviewed_on=datetime.date(2024, 6, 30))
-    url = reverse("admin:articles_article_reviewed", args=[article.pk])
-    page = soup(admin_client.get(change_url(article)))
-    assert page.select_one(f"form[action='{url}'] button").get_text() == "Mark medically reviewed today"
-    refused = admin_client.get(url)
-    assert refused.status_code == 405 and refused["Allow"] == "POST"
-    assert Article.objects.get(pk=article.pk).last_reviewed_on == datetime.date(2024, 6, 30)
-    assert not Version.objects.get_for_object(article).exists()
-
-    response = admin_client.post(url)
-    assert response.status_code == 302 and response["Location"] == change_url(article)
-    today = timezone.localdate()
-    assert Article.objects.get(pk=article.pk).last_reviewed_on == today
-    revision = latest_revision(article)
-    assert revision.get_comment() == f"Marked as medically reviewed on {today:%-d %B %Y}."
-    assert revision.user == admin_user
-
-
-def test_an_editor_may_mark_reviewed_but_a_reader_may_not(editor_client, reader):
-    article = ArticleFactory(last_reviewed_on=None, draft=True)
-    url = reverse("admin:articles_article_reviewed", args=[article.pk])
-    response = signed_in(reader).post(url)
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
-    assert Article.objects.get(pk=article.pk).last_reviewed_on is None
-    assert editor_client.post(url).status_code == 302
-    assert Article.objects.get(pk=article.pk).last_reviewed_on == timezone.localdate()
-
-
-def test_marking_an_unknown_article_reviewed_is_404(admin_client):
-    assert admin_client.post(reverse("admin:articles_article_reviewed", args=[987654])).status_code == 404
-
-
 # The byline readers see
 
 
-def test_the_byline_names_the_writer_and_the_reviewer_and_links_their_pages(client):
+def test_the_byline_names_the_writer_and_the_reviewer_with_the_review_date_and_links_their_pages(client):
     writer = ContributorFactory(name="Sam Lee")
     article = ArticleFactory(title="Zinc and colds", author=writer, last_reviewed_on=datetime.date(2026, 3, 9))
-    updated = timezone.localtime(Article.objects.get(pk=article.pk).updated_at)
+    stored = Article.objects.get(pk=article.pk)
+    published, updated = timezone.localtime(stored.published_at), timezone.localtime(stored.updated_at)
     byline = soup(client.get(article.get_absolute_url())).select_one(".byline")
     people = " ".join(byline.select_one(".byline__people").get_text(" ", strip=True).split())
-    assert people == (
-        f"Written by Sam Lee · Medically reviewed by Ana Ruiz, MD · Updated {updated:%B} {updated.day}, {updated.year}"
+    assert people == "Written by Sam Lee · Medically reviewed by Ana Ruiz, MD on March 9, 2026 · How we review"
+    dates = " ".join(byline.select_one(".byline__dates").get_text(" ", strip=True).split())
+    assert dates == (
+        f"Published {published:%B} {published.day}, {published.year} Updated {updated:%B} {updated.day}, {updated.year}"
     )
-    assert "Last reviewed on March 9, 2026" in " ".join(byline.select_one(".byline__dates").get_text(" ").split())
-    assert "Last reviewed on March 9, 2026" in byline.get_text(" ", strip=True)
-    links = {a.get_text(): a["href"] for a in byline.select(".byline__people a")}
+    links = {a.get_text(): a["href"] for a in byline.select(".byline__people a.byline__name")}
     assert list(links.values()) == ["/contributors/sam-lee/", "/contributors/ana-ruiz/"]  # the writer first
     assert links == {"Sam Lee": "/contributors/sam-lee/", "Ana Ruiz, MD": "/contributors/ana-ruiz/"}
     for href in links.values():
@@ -456,16 +379,13 @@ def test_the_byline_names_the_writer_and_the_reviewer_and_links_their_pages(clie
         assert page.status_code == 200 and "Zinc and colds" in page.content.decode()
 
 
-def test_an_unreviewed_draft_has_no_reviewer_in_its_byline(admin_client):
-    article = ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None)
-    byline = soup(admin_client.get(article.get_absolute_url())).select_one(".byline")
-    assert "Medically reviewed by" not in byline.get_text()
-    assert "Last reviewed on" not in byline.get_text()
-    assert (
-        byline.select_one(".byline__people")
-        .get_text(" ", strip=True)
-        .startswith("Written by Citewell Editorial Team · Updated")
-    )
+def test_a_version_its_reviewer_has_not_signed_off_claims_no_review(client):
+    article = ArticleFactory(title="Zinc and colds", last_reviewed_on=None)  # Ana Ruiz named, no sign-off
+    byline = soup(client.get(article.get_absolute_url())).select_one(".byline")
+    people = " ".join(byline.select_one(".byline__people").get_text(" ", strip=True).split())
+    assert people == "Written by Citewell Editorial Team · Not yet medically reviewed · How we review"
+    assert byline.select_one("a[href='/contributors/ana-ruiz/']") is None
+    assert client.get("/contributors/ana-ruiz/").status_code == 404  # she has reviewed nothing readers see
 
 
 # Content warnings on the change page
@@ -534,8 +454,11 @@ def test_an_article_without_problems_has_no_warnings_box(admin_client):
     assert page.select_one(".content-warnings") is None
 
 
-def test_the_seed_article_shows_none_of_the_warnings(admin_client, seed_article):
-    assert warnings_on(admin_client, seed_article) == []
+def test_the_seed_article_is_warned_only_that_it_awaits_its_medical_review(admin_client, seed_article):
+    assert warnings_on(admin_client, seed_article) == [
+        "No medical reviewer is chosen: the article cannot be published until one has reviewed it.",
+        "The article has no review date.",
+    ]
 
 
 def test_all_problems_together_and_the_warnings_after_a_save(admin_client):
@@ -595,28 +518,26 @@ def test_without_a_meta_description_the_page_describes_itself_with_the_summary(c
 # One workflow API: its rules, whoever asks
 
 
-def test_the_workflow_refuses_what_its_rules_refuse_and_publishes_now_without_a_time(admin_user):
-    from editorial import workflow
-
-    draft = ArticleFactory(draft=True, medical_reviewer=None, last_reviewed_on=None)
+def test_the_workflow_refuses_what_its_rules_refuse_and_publishes_now_without_a_time(admin_user, reviewer):
+    draft = ArticleFactory(draft=True, last_reviewed_on=None)
     assert workflow.problems(draft, Article.Status.PUBLISHED) == {
-        "medical_reviewer": ["Choose the medical reviewer: an article is published only once reviewed."],
-        "last_reviewed_on": ["Enter the date of the medical review: an article is published only once reviewed."],
+        "status": [
+            "An article is published with the Publish button, once its named medical reviewer has "
+            "signed off that exact version from their own account."
+        ]
     }
     with pytest.raises(workflow.Refused):
         workflow.move(draft, Article.Status.PUBLISHED)
     assert draft.status == "draft" and draft.published_at is None  # refused: nothing changed
     assert workflow.problems(draft, Article.Status.IN_REVIEW) == {}  # a draft may wait for its review
-    draft.last_reviewed_on = timezone.localdate() + datetime.timedelta(days=3)
     with pytest.raises(workflow.Refused) as refused:
-        workflow.publish(draft, admin_user)  # the model's rules and the workflow's, reported together
-    assert refused.value.messages == [
-        "Choose the medical reviewer: an article is published only once reviewed.",
-        "The review date cannot be in the future.",
-    ]
+        workflow.publish(draft, admin_user)
+    assert refused.value.messages == ["Ana Ruiz, MD has not signed off this version; request their review first."]
     assert Article.objects.get(pk=draft.pk).status == "draft"
-    ready = ArticleFactory(draft=True)
+
+    signed_off(draft, reviewer)
     before = timezone.now()
-    workflow.move(ready, Article.Status.PUBLISHED)
-    assert ready.status == "published" and before <= ready.published_at <= timezone.now()
-    assert Article.objects.get(pk=ready.pk).status == "draft"  # move() changes the article in memory only
+    published = workflow.publish(draft, admin_user)
+    stored = Article.objects.get(pk=draft.pk)
+    assert stored.status == "published" and before <= stored.published_at <= timezone.now()
+    assert stored.last_reviewed_on == timezone.localdate() and published.is_published
