@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,7 +169,10 @@ def request_review(article, user, message="", link=None):
             article=article, revision=version.revision, reviewer=version.reviewer, requested_by=user, message=message
         )
         if article.status == Article.Status.DRAFT:
-            Article.objects.filter(pk=article.pk).update(status=Article.Status.IN_REVIEW)
+            # A status change is an edit: a change page opened before it is stale.
+            Article.objects.filter(pk=article.pk).update(
+                status=Article.Status.IN_REVIEW, edit_count=F("edit_count") + 1
+            )
     link = link or reverse("admin:articles_article_review", args=[article.pk])
     notify(
         version.reviewer.user,
@@ -255,7 +259,7 @@ def send_back(article, user, revision_id, comment):
         version = _checked(article, user, revision_id)
         request = close_requests(article, ReviewRequest.State.SENT_BACK, comment)
         if article.status == Article.Status.IN_REVIEW:
-            Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+            Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT, edit_count=F("edit_count") + 1)
     recipient = request.requested_by if request else None
     if recipient is not None:
         notify(

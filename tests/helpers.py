@@ -286,12 +286,6 @@ def colour(page, selector, prop, pseudo=None):
 # The medical review
 
 
-def signed_off(article, reviewer):
-    """The article's version under review, signed off by `reviewer` (an account linked to its named reviewer)."""
-    version = signoffs.under_review(article)
-    return signoffs.sign_off(article, reviewer, version.revision.pk)
-
-
 def draft_of(article):
     """The article as its change page holds it: its draft when it has one (unsaved), else as stored."""
     return signoffs.under_review(article).snapshot

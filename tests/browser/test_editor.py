@@ -78,7 +78,18 @@ def add_rows(page):
     page.locator("input[name='references-0-doi']").fill("10.1177/2054270417694291")
 
 
-def test_an_editor_writes_publishes_and_a_reader_reads_the_article(admin_page, live_server, browser):
+def sign_in(page, live_server, username, password):
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_an_editor_writes_the_reviewer_signs_off_the_editor_publishes_and_a_reader_reads(
+    admin_page, live_server, browser, reviewer
+):
+    reviewer.set_password("a-long-reviewer-password")
+    reviewer.save()
     call_command("loaddata", "initial_article", verbosity=0)  # brings the contributors
     page = admin_page
     dialogs = []
@@ -102,16 +113,31 @@ def test_an_editor_writes_publishes_and_a_reader_reads_the_article(admin_page, l
     assert preview.locator("script").count() == 0
 
     page.locator("#id_author").select_option(label="Citewell Editorial Team")
-    page.locator("#id_medical_reviewer").select_option(label="Citewell Editorial Team")
-    page.locator("#id_last_reviewed_on + .datetimeshortcuts a").first.click()  # "Today"
-    page.locator("#id_status").select_option("published")
+    page.locator("#id_medical_reviewer").select_option(label="Ana Ruiz, MD")
     page.locator("#id_meta_description").fill("What clinical trials say about zinc lozenges and colds.")
 
     add_rows(page)
-    page.locator("input[name='_save']").first.click()
+    page.locator("input[name='_continue']").first.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.locator(".review-panel")).to_contain_text("Not signed off")
+    page.get_by_role("button", name="Request review").click()
+    expect(page.locator(".messagelist")).to_contain_text("Asked Ana Ruiz, MD to review")
     assert page.evaluate("window.__cspViolations") == []
+    page.get_by_role("button", name="Log out").click()
 
+    sign_in(page, live_server, "ana", "a-long-reviewer-password")
+    page.locator(".review-desk").get_by_role("link", name="Does zinc shorten colds?").click()
+    expect(page.locator(".review-page")).to_contain_text("read it whole")
+    page.get_by_role("button", name="Sign off this version").click()
+    expect(page.locator(".messagelist")).to_contain_text("You signed off")
+    page.get_by_role("button", name="Log out").click()
+
+    sign_in(page, live_server, "chief", "a-long-test-password")
+    page.goto(live_server.url + "/admin/articles/article/")
+    page.get_by_role("link", name="Does zinc shorten colds?").click()
+    expect(page.locator(".review-panel")).to_contain_text("Signed off by Ana Ruiz, MD")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Published")
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("Logged out")).to_be_visible()
 
@@ -121,7 +147,8 @@ def test_an_editor_writes_publishes_and_a_reader_reads_the_article(admin_page, l
     assert response.status == 200
     expect(article.locator("h1")).to_have_text("Does zinc shorten colds?")
     expect(article.locator(".staff-banner")).to_have_count(0)
-    expect(article.locator(".byline")).to_contain_text("Medically reviewed by Citewell Editorial Team")
+    expect(article.locator(".byline")).to_contain_text("Medically reviewed by Ana Ruiz, MD on")
+    expect(article.locator("#article-history")).to_contain_text("First published. Medically reviewed by Ana Ruiz, MD")
     expect(article.locator(".key-points")).to_contain_text("Start early")
     expect(article.locator("#faq")).to_contain_text("Can zinc prevent colds?")
     expect(article.locator("#references")).to_contain_text("Zinc lozenges and the common cold")
