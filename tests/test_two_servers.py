@@ -18,10 +18,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from articles.models import Article
 
-from .helpers import change_url, current_fields, existing_rows, free_port, inline_data, production_env
+from .helpers import change_url, current_fields, existing_rows, free_port, inline_data, production_env, signed_off
 
 CACHE_URL = os.environ.get("TWO_SERVER_CACHE_URL", "")
 ARTICLE = "/articles/does-magnesium-help-osteoporosis/"
@@ -95,7 +96,11 @@ def servers(tmp_path):
             process.wait(timeout=10)
 
 
-def test_an_edit_through_one_server_is_served_by_the_other_at_once(servers, django_user_model):
+def csrf_token(session, url):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url, timeout=5).text).group(1)
+
+
+def test_an_edit_published_through_one_server_is_served_by_the_other_at_once(servers, django_user_model, reviewer):
     call_command("loaddata", "initial_article", verbosity=0)
     # Hashed as production hashes, since the servers do not use the tests' fast hasher.
     hasher = PBKDF2PasswordHasher()
@@ -111,8 +116,7 @@ def test_an_edit_through_one_server_is_served_by_the_other_at_once(servers, djan
         assert "Does Magnesium Help Osteoporosis?" in page.text
 
     editor = requests.Session()
-    login = editor.get(first + "/admin/login/", timeout=5)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+    token = csrf_token(editor, first + "/admin/login/")
     signed_in = editor.post(
         first + "/admin/login/?next=/admin/",
         timeout=5,
@@ -121,17 +125,23 @@ def test_an_edit_through_one_server_is_served_by_the_other_at_once(servers, djan
     assert signed_in.url.endswith("/admin/") and "sessionid" in editor.cookies
 
     article = Article.objects.get()
-    form = editor.get(first + change_url(article), timeout=5)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    token = csrf_token(editor, first + change_url(article))
+    title = "Magnesium and Osteoporosis, Revisited"
     data = {
-        **current_fields(article, title="Magnesium and Osteoporosis, Revisited"),
+        **current_fields(article, title=title, medical_reviewer=reviewer.contributor.pk),
         **inline_data(existing_rows(article)),
         "csrfmiddlewaretoken": token,
     }
     saved = editor.post(first + change_url(article), data=data, timeout=10, allow_redirects=False)
     assert saved.status_code == 302, saved.text[:2000]
-
     assert saved.headers["Location"] == "/admin/articles/article/"
+    assert title not in requests.get(second + ARTICLE, timeout=5).text  # a draft until signed off and published
+
+    signed_off(article, reviewer)
+    publish = reverse("admin:articles_article_publish", args=[article.pk])
+    token = csrf_token(editor, first + change_url(article))
+    published = editor.post(first + publish, data={"csrfmiddlewaretoken": token}, timeout=10, allow_redirects=False)
+    assert published.status_code == 302
     page = requests.get(second + ARTICLE, timeout=5)
     assert page.headers["X-Cache"] == "miss"
     assert "Magnesium and Osteoporosis, Revisited" in page.text
