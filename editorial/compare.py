@@ -89,7 +89,7 @@ def row_changes(model, before, after, article):
 
 def compare(old_version, new_version):
     """What changed from one revision of an article to another, as sections for the compare page."""
-    before, after = article_at(old_version), article_at(new_version)
+    before, after = article_at(old_version, derive=False), article_at(new_version, derive=False)
     changes = field_changes(before.article, after.article, ARTICLE_FIELDS, (before.topics, after.topics))
     sections = [Section("Article", changes=changes)]
     for name, model in ROWS:

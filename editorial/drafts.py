@@ -87,7 +87,7 @@ def workspace(article_pk, start_from_draft=True):
 def bring_to_draft(live):
     draft = Draft.objects.filter(article=live).select_related("revision").first()
     if draft is not None:
-        put(revisions.article_at(revisions.version_in(draft.revision, live.pk)), live)
+        put(revisions.article_in(draft.revision, live.pk, derive=False), live)
         # Opened on its draft, the form carries the stored edit count, as for any other article.
         Article.objects.filter(pk=live.pk).update(edit_count=live.edit_count)
         if not _active.get().note:
@@ -97,7 +97,8 @@ def bring_to_draft(live):
 def put(snapshot, live):
     """Write a revision's article, rows and topics over the stored ones, keeping the stored article's
     place in the workflow (status, publish time, review date). Rows keep their ids where those are
-    theirs or free, so the change page's forms and the history's compare still match them."""
+    theirs or free, so the change page's forms and the history's compare still match them. What is
+    derived is worked out once, from what is stored, so the snapshot need not carry it."""
     article = snapshot.article
     for name in KEPT_FROM_LIVE:
         setattr(article, name, getattr(live, name))
@@ -152,7 +153,7 @@ def _copy_out(space):
         "revision": {"date_created": revision.date_created, "user_id": revision.user_id, "comment": revision.comment},
         "versions": versions,
         "logs": logs,
-        "digest": signoffs.snapshot_digest(revisions.article_at(version)),
+        "digest": signoffs.snapshot_digest(revisions.article_at(version, derive=False)),
     }
 
 

@@ -70,6 +70,11 @@ def version_in(revision, article_pk):
     return revision.version_set.get(content_type=ContentType.objects.get_for_model(Article), object_id=str(article_pk))
 
 
+def article_in(revision, article_pk, derive=True):
+    """The article as a revision saved it (article_at() of its own version there)."""
+    return article_at(version_in(revision, article_pk), derive)
+
+
 def saved_by(version):
     user = version.revision.user
     if user is None:
@@ -91,9 +96,10 @@ def stored(version):
     return next(serializers.deserialize(version.format, version.serialized_data, ignorenonexistent=True))
 
 
-def article_at(version):
+def article_at(version, derive=True):
     """The article as this revision saved it, with its rows and topics, and its derived fields
-    (which revisions do not keep) worked out again."""
+    (which revisions do not keep) worked out again; with `derive` False they are left empty, for
+    code that reads or stores only what editors wrote (digests, compare, drafts put back)."""
     loaded = stored(version)
     article = loaded.object
     rows = {name: [] for name, _ in ROWS}
@@ -105,8 +111,9 @@ def article_at(version):
             rows[name].append(row)
     for items in rows.values():
         items.sort(key=lambda row: row.order)
-    for faq in rows["faqs"]:
-        faq.answer_html = render(faq.answer, anchors=False).html
-    article.refresh_derived({name: rows[name] for name in TEXT_ROWS})
+    if derive:
+        for faq in rows["faqs"]:
+            faq.answer_html = render(faq.answer, anchors=False).html
+        article.refresh_derived({name: rows[name] for name in TEXT_ROWS})
     topics = list(Topic.objects.filter(pk__in=loaded.m2m_data.get("topics", [])).order_by("name"))
     return Snapshot(article, rows, topics)

@@ -15,20 +15,21 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ROWS, Article, HistoryEntry, reviewer_problem
+from articles.models import ROWS, Article, HistoryEntry
 
 from . import revisions
 from .fields import written_fields
 from .groups import MEDICAL_REVIEWERS
 from .models import Draft, ReviewRequest, SignOff
 
-__all__ = ["Refused", "SignOff", "request_review", "send_back", "sign_off", "under_review"]
+__all__ = ["Refused", "request_review", "send_back", "sign_off", "under_review"]
 
 WORKFLOW_FIELDS = ("status", "published_at")
 CONTENT_FIELDS = list(written_fields(Article, exclude=["topics", *WORKFLOW_FIELDS]))
@@ -103,16 +104,16 @@ def under_review(article):
     draft = Draft.objects.filter(article=article).select_related("revision").first()
     if draft is not None:
         version = revisions.version_in(draft.revision, article.pk)
-        snapshot = revisions.article_at(version)
+        snapshot = revisions.article_at(version, derive=False)
         return Version(version, snapshot, snapshot_digest(snapshot), True)
     stored = stored_digest(article)
     latest = revisions.versions_of(article.pk).first()
-    snapshot = revisions.article_at(latest) if latest else None
+    snapshot = revisions.article_at(latest, derive=False) if latest else None
     if snapshot is None or snapshot_digest(snapshot) != stored:
         with revisions.recorded(article, None, "Recorded as it stood, for review."):
             revisions.add(article)
         latest = revisions.versions_of(article.pk).first()
-        snapshot = revisions.article_at(latest)
+        snapshot = revisions.article_at(latest, derive=False)
     return Version(latest, snapshot, stored, False)
 
 
@@ -135,12 +136,14 @@ def may_sign(user, reviewer):
 
 def reviewer_problems(version):
     """Why no one can review this version yet: {field: [messages]}, empty if the reviewer can."""
-    article, reviewer = version.snapshot.article, version.reviewer
+    reviewer = version.reviewer
     if reviewer is None:
         return {"medical_reviewer": ["Choose the medical reviewer first."]}
-    problem = reviewer_problem(reviewer)
-    if not problem and reviewer.pk == article.author_id:
-        problem = f"{reviewer.name} wrote this article; no one reviews their own text. Choose another reviewer."
+    try:
+        version.snapshot.article.clean()  # the article's own rules: a person with credentials, not the writer
+        problem = ""
+    except ValidationError as error:
+        problem = " ".join(error.message_dict.get("medical_reviewer", []))
     if not problem and (reviewer.user is None or not is_medical_reviewer(reviewer.user)):
         problem = (
             f"{reviewer.name} has no account in the Medical reviewers group to sign off from; an administrator "

@@ -62,11 +62,8 @@ def preview_revision(model_admin, request, object_id, version_id):
     version = get_object_or_404(revisions.versions_of(object_id), pk=version_id)
     snapshot = revisions.article_at(version)
     # The byline claims a review only for a version its reviewer signed off.
-    signed = signoffs.SignOff.objects.filter(
-        article_id=version.object_id,
-        digest=signoffs.snapshot_digest(snapshot),
-        reviewer_id=snapshot.article.medical_reviewer_id,
-    ).first()
+    reviewed = signoffs.Version(version, snapshot, signoffs.snapshot_digest(snapshot), is_draft=False)
+    signed = signoffs.covering(version.object_id, reviewed)
     snapshot.article.last_reviewed_on = timezone.localdate(signed.signed_at) if signed else None
     history = HistoryEntry.objects.filter(article_id=version.object_id).select_related("reviewed_by")
     context = article_context(snapshot.article, {**snapshot.rows, "history": list(history)}, snapshot.topics)

@@ -98,7 +98,7 @@ def unpublish(article, user):
     with transaction.atomic(), revisions.recorded(article, user, "Unpublished."):
         draft = Draft.objects.filter(article=article).select_related("revision").first()
         if draft is not None:
-            article = drafts.put(revisions.article_at(revisions.version_in(draft.revision, article.pk)), article)
+            article = drafts.put(revisions.article_in(draft.revision, article.pk, derive=False), article)
             draft.delete()
         article.status = Status.DRAFT
         article.save()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
-from editorial import signoffs
+from editorial import revisions, signoffs
 
 from .factories import ContributorFactory, ReviewerFactory
 
@@ -288,4 +288,4 @@ def colour(page, selector, prop, pseudo=None):
 
 def draft_of(article):
     """The article as its change page holds it: its draft when it has one (unsaved), else as stored."""
-    return signoffs.under_review(article).snapshot
+    return revisions.article_at(signoffs.under_review(article).version)  # derived, as its preview shows it
