@@ -1,8 +1,8 @@
 """The Editors group: staff who write and edit articles, and nothing else.
 
 Its permissions come from this one list, granted after every migrate, so a new
-content model is one line here. Editors may add, change and view; no deleting,
-no users, no groups.
+content model is one line here. Editors may add, change and view (the site pages:
+change and view only); no deleting, no users, no groups.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -18,8 +18,11 @@ EDITED_MODELS = [
     "articles.reference",
     "articles.topic",
     "articles.contributor",
+    "sitepages.sitepage",
 ]
 ACTIONS = ["add", "change", "view"]
+# Models whose rows exist once each, made with the site: editors change them but never add one.
+ACTIONS_FOR = {"sitepages.sitepage": ["change", "view"]}
 
 
 def grant_editors(sender, using, **kwargs):
@@ -27,7 +30,7 @@ def grant_editors(sender, using, **kwargs):
     wanted = Q(pk__in=[])
     for label in EDITED_MODELS:
         app_label, model = label.split(".")
-        codenames = [f"{action}_{model}" for action in ACTIONS]
+        codenames = [f"{action}_{model}" for action in ACTIONS_FOR.get(label, ACTIONS)]
         wanted |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
     editors, _ = Group.objects.using(using).get_or_create(name=EDITORS)
     editors.permissions.add(*Permission.objects.using(using).filter(wanted))
