@@ -27,12 +27,17 @@ def ids():
 
 
 def organization():
+    """The publisher, with the pages that say how it works (named routes: the site pages' app is not imported)."""
+    editorial_policy = absolute(reverse("sitepages:editorial-policy"))
     return {
         "@type": "Organization",
         "@id": ids()["organization"],
         "name": settings.SITE_NAME,
         "url": absolute("/"),
         "logo": {"@type": "ImageObject", "url": absolute(static(LOGO)), "width": 512, "height": 512},
+        "publishingPrinciples": editorial_policy,
+        "correctionsPolicy": absolute(reverse("sitepages:corrections")),
+        "ethicsPolicy": editorial_policy,
     }
 
 

@@ -1,19 +1,11 @@
-from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import path
 
 from pagecache.pages import public_page
 
 from . import views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
-from .sitemaps import SITEMAPS
 
 app_name = "articles"
-
-
-@public_page
-def sitemap(request):
-    return sitemap_view(request, sitemaps=SITEMAPS)
-
 
 rss = public_page(LatestArticlesFeed())
 atom = public_page(LatestArticlesAtomFeed())
@@ -28,6 +20,5 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("feed/", rss, name="feed"),
     path("feed/atom/", atom, name="atom_feed"),
-    path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 from articles.derivation import derive_now, deriving_once
 from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published_q
 
-from . import content_checks, drafts, review, review_views, views, workflow
+from . import content_checks, drafts, review, review_views, site_pages, views, workflow  # noqa: F401 - site_pages registers its admin
 from .actions import WorkflowActions
 from .filters import ReviewFilter, StateFilter
 from .forms import ArticleAdminForm, ContributorAdminForm

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ["articles", "editorial", "pagecache", "site_config", "scripts", "bench", "tests"]
+FOLDERS = ["articles", "sitepages", "editorial", "pagecache", "site_config", "scripts", "bench", "tests"]
 MAX_FUNCTION = 60
 MAX_CLASS = 150
 MODEL_BASES = {"Model", "ArticleRow"}

@@ -7,7 +7,7 @@ the files that shape a page, so a deploy never serves pages cached by the old co
 import hashlib
 from pathlib import Path
 
-SOURCES = ["templates", "static", "articles", "editorial", "pagecache", "site_config"]
+SOURCES = ["templates", "static", "articles", "sitepages", "editorial", "pagecache", "site_config"]
 SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".json"}
 
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 from articles import views_media
 from editorial import views as editorial_views
 
+from .sitemaps import sitemap
+
 handler500 = "site_config.views.error_500"
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -20,5 +22,7 @@ urlpatterns = [
         views_media.uploaded_image,
         name="uploaded_image",
     ),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("articles.urls")),
+    path("", include("sitepages.urls")),
 ]

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from articles.models import Article
+from sitepages.models import SitePage
 
 from .factories import ReviewerFactory
 
@@ -23,6 +24,13 @@ def empty_cache():
 def seed_article(db):
     call_command("loaddata", "initial_article", verbosity=0)
     return Article.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def site_pages(db):
+    """The five site pages as the fixture has them, by slug."""
+    call_command("loaddata", "site_pages", verbosity=0)
+    return {page.slug: page for page in SitePage.objects.all()}
 
 
 @pytest.fixture

@@ -1,14 +1,17 @@
-"""Helpers shared by the test files: reading pages, signing in, and submitting the article admin's forms.
+"""Helpers shared by the test files: reading pages, signing in, and submitting the admin's forms.
 
 Shared pytest fixtures live in conftest.py (and tests/browser/conftest.py); plain functions live here.
 """
 
+import json
 import os
 import secrets
 import socket
+from io import StringIO
 
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -45,6 +48,13 @@ def field_errors(response, name):
     row = soup(response).select_one(f".field-{name}")
     assert row is not None, f"no .field-{name} on the page"
     return [li.get_text(" ", strip=True) for li in row.select(".errorlist li")]
+
+
+def json_ld(page):
+    """The nodes of the page's one JSON-LD graph, by @type."""
+    scripts = page.select('script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    return {node["@type"]: node for node in json.loads(scripts[0].string)["@graph"]}
 
 
 def messages_of(response):
@@ -249,6 +259,26 @@ def form_data(page):
     )
     data["topics"] = [option["value"] for option in form.select("#id_topics option[selected]")]
     return {key: value for key, value in data.items() if "__prefix__" not in key}
+
+
+# The site pages' admin form, as a browser submits it
+
+
+def site_page_change_url(page):
+    return reverse("admin:sitepages_sitepage_change", args=[page.pk])
+
+
+def save_site_page(client, page, **fields):
+    """Submit the site page's change page with some fields changed (the rest as they are)."""
+    data = {"title": page.title, "summary": page.summary, "body": page.body, **fields}
+    return client.post(site_page_change_url(page), data)
+
+
+def setup_site():
+    """Run `manage.py setup_site` (what `make run` runs) and return what it printed."""
+    out = StringIO()
+    call_command("setup_site", stdout=out)
+    return out.getvalue()
 
 
 # Running the site with production settings

@@ -203,10 +203,11 @@ def test_view_on_site_opens_drafts_for_staff(admin_client):
     assert "Not published." in response.content.decode()
 
 
-def test_editors_group_has_exactly_add_change_view_on_the_content_models():
+def test_editors_group_has_exactly_add_change_view_on_the_content_models_and_change_view_on_the_site_pages():
     codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     models = ["article", "keypoint", "supplementform", "foodsource", "faq", "reference", "topic", "contributor"]
-    assert codenames == {f"{action}_{m}" for m in models for action in ("add", "change", "view")}
+    site_pages = {"change_sitepage", "view_sitepage"}
+    assert codenames == {f"{action}_{m}" for m in models for action in ("add", "change", "view")} | site_pages
 
 
 def test_an_editor_edits_an_article(editor_client, seed_article):
@@ -228,7 +229,12 @@ def test_an_editor_is_refused_the_user_admin_and_deleting(editor_client, seed_ar
     assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
     assert editor_client.get(reverse("admin:articles_article_delete", args=[seed_article.pk])).status_code == 403
     index = soup(editor_client.get(reverse("admin:index")))
-    assert [a.get_text() for a in index.select("#content-main th a")] == ["Articles", "Contributors", "Topics"]
+    assert [a.get_text() for a in index.select("#content-main th a")] == [
+        "Articles",
+        "Contributors",
+        "Topics",
+        "Site pages",
+    ]
 
 
 def test_editors_can_add_articles(editor_client):

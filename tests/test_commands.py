@@ -2,7 +2,6 @@
 
 import json
 import re
-from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -13,14 +12,9 @@ from django.db import IntegrityError
 from articles.models import Article
 
 from .factories import ArticleFactory
+from .helpers import setup_site
 
 pytestmark = pytest.mark.django_db
-
-
-def setup_site():
-    out = StringIO()
-    call_command("setup_site", stdout=out)
-    return out.getvalue()
 
 
 def test_first_run_loads_the_article_and_creates_an_admin_with_a_printed_password(client):

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reversion",
     "pagecache",
     "articles",
+    "sitepages",
     "editorial",
 ]
 
@@ -126,7 +127,7 @@ PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
 # A change to any table of these apps moves the content version on (database triggers).
-PAGE_CACHE_WATCHED_APPS = ["articles"]
+PAGE_CACHE_WATCHED_APPS = ["articles", "sitepages"]
 # When content goes public by the clock alone: after -> a queryset of those moments, earliest first.
 PAGE_CACHE_SCHEDULE = "articles.models.publish_times"
 # Readers' browsers may keep a page but must ask (cheaply, with its ETag) before reuse.
@@ -203,6 +204,9 @@ SITE_NAME = env.str("SITE_NAME", default="Citewell")
 # name this origin, whatever host a request came in on.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 SITE_TAGLINE = env.str("SITE_TAGLINE", default="Evidence-based health articles")
+# Where readers write with corrections and questions: shown on the Contact page as a mailto
+# link. Empty: the page says to report them to the site's operator.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 DEFAULT_DISCLAIMER = (
     "This content is for informational purposes only and should not replace "
     "professional medical advice. Always consult a qualified healthcare provider "

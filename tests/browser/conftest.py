@@ -69,6 +69,7 @@ def screenshots():
 
 @pytest.fixture
 def site(live_server):
-    """The live server's address, with the seed article loaded."""
+    """The live server's address, with the seed article and the site pages loaded."""
     call_command("loaddata", "initial_article", verbosity=0)
+    call_command("loaddata", "site_pages", verbosity=0)
     return live_server.url

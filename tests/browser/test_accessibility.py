@@ -18,6 +18,8 @@ PAGES = {
     "topics": "/topics/",
     "contributors": "/contributors/",
     "contributor": "/contributors/citewell-editorial-team/",
+    "about": "/about/",
+    "contact": "/contact/",
 }
 
 

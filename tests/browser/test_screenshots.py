@@ -24,6 +24,8 @@ PAGES = {
     "contributors": ("/contributors/", "Writers and medical reviewers"),
     "contributor": ("/contributors/citewell-editorial-team/", "Citewell Editorial Team"),
     "not-found": ("/articles/no-such-article/", "We can’t find that page"),
+    "about": ("/about/", "About Citewell"),
+    "contact": ("/contact/", "Where to write"),
 }
 
 
