@@ -1,5 +1,6 @@
 """The content: articles, their rows, topics and contributors, and what "published" means."""
 
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
@@ -9,12 +10,11 @@ from django.core.validators import MinValueValidator, RegexValidator, URLValidat
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
-from markdownx.models import MarkdownxField
 
 from pagecache import content_version
 from site_config.jinja2 import url  # reverse(), remembered
 
-from . import derivation, rendering
+from . import derivation, fields, rendering
 
 validate_doi = RegexValidator(
     r"^10\.\d{4,9}/\S+$",
@@ -86,7 +86,7 @@ class Topic(models.Model):
     slug = models.SlugField(
         max_length=80, unique=True, help_text="The address: /topics/this-slug/. Letters, numbers and hyphens."
     )
-    description = models.TextField(blank=True, help_text="A sentence or two shown on the topic's page.")
+    description = fields.TextField(blank=True, help_text="A sentence or two shown on the topic's page.")
 
     objects = SlugQuerySet.as_manager()
 
@@ -119,6 +119,14 @@ class ContributorQuerySet(SlugQuerySet):
         )
 
 
+def photo_path(contributor, filename):
+    """A new name for every photo (re-encoded as JPEG on upload), so its address never serves other bytes."""
+    return f"{PHOTO_FOLDER}{uuid.uuid4()}.jpg"
+
+
+PHOTO_FOLDER = "contributors/"
+
+
 class Contributor(models.Model):
     """A writer or medical reviewer named in bylines, with a public page of their articles."""
 
@@ -146,7 +154,7 @@ class Contributor(models.Model):
         help_text="Only medical reviewers can be chosen to review an article.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
-    bio = models.TextField(
+    bio = fields.TextField(
         "short bio", blank=True, help_text="Two or three sentences on their training and work. Plain text."
     )
     profile_url = models.URLField(
@@ -155,16 +163,16 @@ class Contributor(models.Model):
         max_length=300,
         help_text="An official profile elsewhere, such as a hospital, university or registry page.",
     )
-    affiliations = models.TextField(
+    affiliations = fields.TextField(
         blank=True, help_text="Where they work or practise, one per line, e.g. a hospital or university."
     )
-    disclosures = models.TextField(
+    disclosures = fields.TextField(
         "conflicts of interest",
         blank=True,
         help_text="Payments, grants, shares or roles that a reader might see as a conflict, or “None declared.”",
     )
     photo = models.ImageField(
-        upload_to="contributors/",
+        upload_to=photo_path,
         blank=True,
         help_text="A head-and-shoulders photo; it is cut square and resized to 400 × 400 on upload.",
     )
@@ -268,9 +276,9 @@ class Article(models.Model):
         limit_choices_to={"role": Contributor.Role.MEDICAL_REVIEWER},
         help_text="Required to publish.",
     )
-    lead = models.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")
-    summary = models.TextField("quick summary", help_text="Two or three sentences shown as the Quick Summary.")
-    body = MarkdownxField(help_text=rendering.BODY_HELP)
+    lead = fields.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")
+    summary = fields.TextField("quick summary", help_text="Two or three sentences shown as the Quick Summary.")
+    body = fields.MarkdownField(help_text=rendering.BODY_HELP)
     meta_description = models.CharField(
         max_length=320,
         blank=True,
@@ -289,7 +297,7 @@ class Article(models.Model):
         validators=[MinValueValidator(Decimal("0.1"))],
         help_text="The adult Daily Value; each food's percentage is computed from it.",
     )
-    disclaimer = models.TextField(
+    disclaimer = fields.TextField(
         "disclaimer override", blank=True, help_text="Leave blank to show the site's standard medical disclaimer."
     )
     topics = models.ManyToManyField(
@@ -453,7 +461,7 @@ def unique_order(name):
 class KeyPoint(ArticleRow):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="key_points")
     title = models.CharField(max_length=120)
-    text = models.TextField()
+    text = fields.TextField()
 
     class Meta(ArticleRow.Meta):
         constraints = [unique_order("keypoint")]
@@ -474,7 +482,7 @@ class SupplementForm(ArticleRow):
     bioavailability = models.PositiveSmallIntegerField(choices=Bioavailability.choices)
     common_use = models.CharField(max_length=200)
     efficacy = models.CharField("bone-health efficacy", max_length=250)
-    notes = models.TextField(blank=True)
+    notes = fields.TextField(blank=True)
 
     class Meta(ArticleRow.Meta):
         constraints = [
@@ -522,7 +530,7 @@ class FoodSource(ArticleRow):
 class FAQ(ArticleRow):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faqs")
     question = models.CharField(max_length=250)
-    answer = MarkdownxField(help_text=rendering.ANSWER_HELP)
+    answer = fields.MarkdownField(help_text=rendering.ANSWER_HELP)
     answer_html = models.TextField(editable=False, default="")
 
     class Meta(ArticleRow.Meta):

@@ -1,6 +1,6 @@
-"""Images uploaded through the Markdown editor, served by the site itself.
+"""Uploaded images, served by the site itself: those put in the Markdown editor and contributors' photos.
 
-Uploads are re-encoded raster images stored under a random name, so they never
+Both are re-encoded raster images stored under a random name, so they never
 change: they are served with far-future caching. Anything else under /media/
 is not served.
 """
@@ -14,11 +14,12 @@ UPLOAD_NAME = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
 
 
-def uploaded_image(request, name):
+def uploaded_image(request, name, folder):
+    """The image `name` in `folder` (one of the folders uploads are stored in, set by the URL)."""
     match = UPLOAD_NAME.match(name)
     if not match:
         raise Http404("No such image.")
-    path = settings.MEDIA_ROOT / settings.MARKDOWNX_MEDIA_PATH / name
+    path = settings.MEDIA_ROOT / folder / name
     if not path.is_file():
         raise Http404("No such image.")
     response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES[match.group(1)])

@@ -22,7 +22,7 @@ from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published
 from . import content_checks, drafts, review, review_views, site_pages, views, workflow  # noqa: F401 - site_pages registers its admin
 from .actions import WorkflowActions
 from .filters import ReviewFilter, StateFilter
-from .forms import ArticleAdminForm, ContributorAdminForm
+from .forms import ArticleAdminForm, ContributorAdminForm, PhotoField
 from .history import HistoryAdmin
 from .inlines import MARKDOWN_WIDGETS, ROW_INLINES
 from .models import Draft
@@ -184,14 +184,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
             response = super().change_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
                 response.render()  # while the tables hold the draft
-        if space is not None and (space.saved or space.discarded):
-            message = (
-                "Your changes are saved as a draft: readers still see the published version. Request the "
-                "medical review, then publish once it is signed off."
-                if space.saved
-                else "This version says what the published one says, so there are no unpublished changes."
-            )
-            self.message_user(request, message, messages.INFO)
+        self.report_draft(request, space)
         return response
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
@@ -219,7 +212,10 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
 @admin.register(Contributor)
 class ContributorAdmin(VersionAdmin):
     form = ContributorAdminForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "example.org" is https://example.org
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},  # "example.org" is https://example.org
+        models.ImageField: {"form_class": PhotoField},
+    }
     list_display = ["name", "credentials", "role", "kind", "written", "reviewed"]
     list_filter = ["role", "kind"]
     search_fields = ["name", "credentials", "bio"]

@@ -27,6 +27,8 @@ class Change:
 
     @property
     def diff(self):
+        if self.before.split() == self.after.split():
+            return "Only spacing or line breaks changed; the words are the same."
         return text_diff(self.before, self.after) if self.long else word_diff(self.before, self.after)
 
 

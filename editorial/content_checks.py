@@ -27,8 +27,13 @@ def content_warnings(article):
             f"The meta description has {len(description)} characters; search engines cut it after "
             f"{META_DESCRIPTION_LIMIT}."
         )
+    published = article.pk and article.status == article.Status.PUBLISHED
     if article.medical_reviewer_id is None:
-        warnings.append("No medical reviewer is chosen: the article cannot be published until one has reviewed it.")
+        warnings.append(
+            "No medical reviewer is chosen: choose one, then request the medical review."
+            if published
+            else "No medical reviewer is chosen: the article cannot be published until one has signed it off."
+        )
     previous = 1  # the article's title is the page's only level-1 heading
     for level, name in rendering.render(article.body).headings:
         if level > previous + 1:
@@ -37,9 +42,11 @@ def content_warnings(article):
                 f"use {'#' * (previous + 1)} so screen reader users can follow the outline."
             )
         previous = level
-    if article.pk and article.status == article.Status.PUBLISHED and review.is_overdue(article):
+    if published and review.is_overdue(article):
         due = review.due_on(article)
         warnings.append(
-            f"Medical review is overdue (due {due:%-d %B %Y})." if due else "The article has no review date."
+            f"Medical review is overdue (due {due:%-d %B %Y})."
+            if due
+            else "No medical reviewer has signed off this article yet: its page says “Not yet medically reviewed”."
         )
     return warnings

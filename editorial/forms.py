@@ -171,6 +171,24 @@ class OrderedRowsFormSet(forms.BaseInlineFormSet):
         return f"Two {noun} share an order number; give each its own."
 
 
+PHOTO_SIZE = 400
+PHOTO_PIXELS = 40_000_000  # more than any camera's; a larger image is refused before it is decoded
+TOO_LARGE = "This image is too large; upload one of at most 40 megapixels."
+
+
+class PhotoField(forms.ImageField):
+    """An image field that says an image is too large, not broken, when Pillow refuses it as a
+    decompression bomb on reading its header."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except forms.ValidationError as error:
+            if isinstance(error.__cause__, Image.DecompressionBombError):
+                raise forms.ValidationError(TOO_LARGE, code="too_large") from error
+            raise
+
+
 class ContributorAdminForm(forms.ModelForm):
     """The contributor form's rules; the admin builds its fields (Meta) from ContributorAdmin.
 
@@ -195,21 +213,18 @@ class ContributorAdminForm(forms.ModelForm):
         return role
 
 
-PHOTO_SIZE = 400
-PHOTO_PIXELS = 40_000_000  # more than any camera's; a larger image is refused before it is decoded
-
-
 def portrait(upload):
     """The uploaded photo cut square from its centre, PHOTO_SIZE wide, as a JPEG; a form error if it
     is not an image Pillow reads, or has more than PHOTO_PIXELS pixels."""
     try:
         with Image.open(upload) as image:
             if image.width * image.height > PHOTO_PIXELS:
-                raise forms.ValidationError("This image is too large; upload one of at most 40 megapixels.")
+                raise forms.ValidationError(TOO_LARGE, code="too_large")
             upright = ImageOps.exif_transpose(image).convert("RGB")
             square = ImageOps.fit(upright, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise forms.ValidationError("Upload a JPEG, PNG, GIF or WebP photo; this file is not one.") from error
+    square.info.clear()  # resizing carries the upload's comment and other metadata along
     out = io.BytesIO()
     square.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")

@@ -5,6 +5,7 @@ read under a row lock, so a form opened before someone else's save is refused
 (editorial.forms.ArticleAdminForm); restored rows are derived once.
 """
 
+from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -27,15 +28,31 @@ class HistoryAdmin(VersionAdmin):
         preview = reverse("admin:articles_article_revision_preview", args=[object_id, version_id])
         article_pk = int(object_id) if str(object_id).isdigit() else None
         # A published article's restored revision becomes its draft, like any edit to it.
-        with drafts.workspace(article_pk, start_from_draft=False), transaction.atomic(), deriving_once():
+        with drafts.workspace(article_pk, start_from_draft=False) as space, transaction.atomic(), deriving_once():
             request.edit_count_at_open = locked_edit_count(object_id)
             # Revisions keep no derived fields, and reversion saves the revision unheard (no signals)
             # when only showing its form: the form's article is derived once the revision is back.
             if str(object_id).isdigit():
                 defer(int(object_id), whole=True)
-            return super().revision_view(
+            response = super().revision_view(
                 request, object_id, version_id, {**(extra_context or {}), "preview_url": preview}
             )
+        self.report_draft(request, space)
+        return response
+
+    def report_draft(self, request, space):
+        """Tell the editor where a save to a published article went: into its draft, or nowhere
+        because it says what readers already see (the draft, if any, is dropped)."""
+        if space is None or not (space.saved or space.discarded):
+            return
+        if space.saved:
+            message = (
+                "Your changes are saved as a draft: readers still see the published version. Request the "
+                "medical review, then publish once it is signed off."
+            )
+        else:
+            message = "This version says what the published one says, so there are no unpublished changes."
+        self.message_user(request, message, messages.INFO)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)

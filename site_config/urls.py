@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles import views_media
+from articles.models import PHOTO_FOLDER
 from editorial import views as editorial_views
 
 from .sitemaps import sitemap
@@ -17,11 +18,15 @@ urlpatterns = [
     path("admin/markdownx/markdownify/", editorial_views.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", editorial_views.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/{settings.MARKDOWNX_MEDIA_PATH}<str:name>",
-        views_media.uploaded_image,
-        name="uploaded_image",
-    ),
+    *[
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/{folder}<str:name>",
+            views_media.uploaded_image,
+            {"folder": folder},
+            name=name,
+        )
+        for folder, name in [(settings.MARKDOWNX_MEDIA_PATH, "uploaded_image"), (PHOTO_FOLDER, "contributor_photo")]
+    ],
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("articles.urls")),
     path("", include("sitepages.urls")),

@@ -3,9 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from markdownx.models import MarkdownxField
 
-from articles import rendering
+from articles import fields, rendering
 from articles.models import META_DESCRIPTION_LIMIT
 from site_config.jinja2 import url  # reverse(), remembered
 
@@ -58,7 +57,7 @@ class SitePage(models.Model):
         help_text=f"Shown by search engines and when the page is shared; at most {META_DESCRIPTION_LIMIT} "
         "characters. Plain text.",
     )
-    body = MarkdownxField(help_text=BODY_HELP)
+    body = fields.MarkdownField(help_text=BODY_HELP)
     body_html = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField("updated", auto_now=True)
 

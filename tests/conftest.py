@@ -62,3 +62,10 @@ def reviewer(db, django_user_model):
     contributor.user = user
     contributor.save()
     return user
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads go to a folder of this test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

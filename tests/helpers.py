@@ -7,7 +7,7 @@ import json
 import os
 import secrets
 import socket
-from io import StringIO
+from io import BytesIO, StringIO
 
 from bs4 import BeautifulSoup
 from django.core.cache import cache
@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from reversion.models import Version
 
 from articles.models import Article
@@ -50,11 +51,23 @@ def field_errors(response, name):
     return [li.get_text(" ", strip=True) for li in row.select(".errorlist li")]
 
 
+def image_bytes(fmt="PNG", size=(40, 30), **save_options):
+    """A small plain image file in `fmt`, as an upload would carry it."""
+    buffer = BytesIO()
+    Image.new("RGB", size, (20, 120, 110)).save(buffer, fmt, **save_options)
+    return buffer.getvalue()
+
+
 def json_ld(page):
     """The nodes of the page's one JSON-LD graph, by @type."""
     scripts = page.select('script[type="application/ld+json"]')
     assert len(scripts) == 1
     return {node["@type"]: node for node in json.loads(scripts[0].string)["@graph"]}
+
+
+def messages_on(page):
+    """The messages an admin page shows (those left by the previous request), as one text."""
+    return " ".join(li.get_text(" ", strip=True) for li in page.select("ul.messagelist li"))
 
 
 def messages_of(response):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Contributor, HistoryEntry
-from editorial import portable, workflow
+from editorial import portable, revisions, workflow
 from editorial.models import Draft, ReviewRequest, SignOff
 
 from .factories import ArticleFactory, ContributorFactory, KeyPointFactory, ReviewerFactory
@@ -22,8 +22,10 @@ from .helpers import (
     errors_of,
     existing_rows,
     field_errors,
+    form_data,
     inline_data,
     messages_of,
+    messages_on,
     save_change_page,
     signed_in,
     soup,
@@ -326,3 +328,24 @@ def test_the_stale_save_guard_holds_on_a_draft(editor, reviewer, django_user_mod
     response = first.post(change_url(article), data)
     assert "saved this article" in " ".join(errors_of(response))
     assert Draft.objects.get(article=article).revision.version_set.filter(serialized_data__contains="Saved by").exists()
+
+
+@pytest.mark.django_db
+def test_saving_the_initial_article_unchanged_as_a_browser_sends_it_makes_no_draft(editor_client, seed_article):
+    page = soup(editor_client.get(change_url(seed_article)))
+    # A browser joins a textarea's lines with CRLF, and the form strips the text's ends.
+    data = {
+        key: value.replace("\n", "\r\n") if isinstance(value, str) else value for key, value in form_data(page).items()
+    }
+    response = editor_client.post(change_url(seed_article), {**data, "change_note": "Nothing, really."})
+    assert response.status_code == 302, errors_of(response)
+    page = soup(editor_client.get(change_url(seed_article)))
+    assert "there are no unpublished changes" in messages_on(page)
+    assert not Draft.objects.exists()
+    assert "\r" not in Article.objects.get(pk=seed_article.pk).body
+
+    data["edit_count"] = page.select_one("#id_edit_count")["value"]
+    data["body"] += "\r\n\r\nA new closing line."
+    response = editor_client.post(change_url(seed_article), {**data, "change_note": "A closing line."})
+    assert response.status_code == 302, errors_of(response)
+    assert "\r" not in revisions.article_in(Draft.objects.get().revision, seed_article.pk, derive=False).article.body

@@ -28,6 +28,7 @@ from .helpers import (
     existing_rows,
     form_data,
     inline_data,
+    messages_on,
     save_change_page,
     signed_in,
     signed_off,
@@ -244,6 +245,15 @@ def test_two_identical_revisions_compare_as_the_same(admin_client, edited):
     assert page.select("section.module") == []
 
 
+def test_a_change_of_spacing_only_is_named_as_such(admin_client, edited):
+    body = edited.body.replace("## Safety\n\n", "## Safety\n\n\n")
+    assert save_change_page(admin_client, edited, body=body).status_code == 302
+    newest, previous, _ = versions(edited)
+    page = soup(compare_page(admin_client, edited, previous, newest))
+    fields = {tr.th.get_text(): tr.td for tr in page.select("section.module tr")}
+    assert fields["Body"].get_text(strip=True) == "Only spacing or line breaks changed; the words are the same."
+
+
 def test_compare_needs_two_revisions_of_this_article(admin_client, edited):
     other = ArticleFactory(draft=True)
     assert save_change_page(admin_client, other).status_code == 302
@@ -367,9 +377,20 @@ def test_a_restored_revision_of_a_published_article_becomes_its_draft_and_reader
     assert draft.revision.get_comment().startswith("Reverted to previous version")
     assert draft.change_note == "Back to the first draft."
     page = soup(admin_client.get(change_url(article)))
+    assert "Your changes are saved as a draft: readers still see the published version." in messages_on(page)
     assert page.select_one("#id_title")["value"] == "Zinc: first draft"
     assert "First draft." in page.select_one("#id_body").get_text()
     assert "Unpublished changes" in page.select_one(".review-panel").get_text()
+
+    # Restoring what readers see drops the draft, and says so.
+    as_published = next(v for v in versions(article) if v._object_version.object.title == "Zinc and colds")
+    url = reverse("admin:articles_article_revision", args=[article.pk, as_published.pk])
+    response = post_form(admin_client, url, soup(admin_client.get(url)), change_note="Never mind.")
+    assert response.status_code == 302, errors_of(response)
+    page = soup(admin_client.get(change_url(article)))
+    assert "there are no unpublished changes" in messages_on(page)
+    assert not Draft.objects.filter(article=article).exists()
+    assert "Unpublished changes" not in page.select_one(".review-panel").get_text()
 
 
 def test_the_restore_form_links_to_the_revisions_preview(admin_client, edited):

@@ -1,6 +1,5 @@
 """Untrusted Markdown stays inert; the editor's endpoints are staff-only; settings are safe."""
 
-import io
 import os
 import subprocess
 import sys
@@ -8,12 +7,11 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
-from PIL import Image
 
 from articles.models import Reference
 
 from .factories import ArticleFactory, FAQFactory, KeyPointFactory, ReferenceFactory
-from .helpers import soup
+from .helpers import image_bytes, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -171,18 +169,6 @@ def test_editor_endpoints_refuse_signed_in_readers(client, reader, path):
 def test_editor_endpoints_refuse_staff_who_cannot_edit_articles(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("helpdesk", is_staff=True))
     assert client.post("/admin/markdownx/markdownify/", {"content": "x"}).status_code == 403
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def image_bytes(fmt="PNG", size=(40, 30)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 120, 110)).save(buffer, fmt)
-    return buffer.getvalue()
 
 
 def upload(client, name, content, content_type):

@@ -410,7 +410,7 @@ CLEAN_BODY = "## Evidence\n\nTrials are small.[^1]\n\n### In older adults\n\nFew
             "The meta description is missing: search engines and shared links will show the quick summary, cut short.",
         ),
         ("long meta description", "The meta description has 200 characters; search engines cut it after 160."),
-        ("no reviewer", "No medical reviewer is chosen: the article cannot be published until one has reviewed it."),
+        ("no reviewer", "No medical reviewer is chosen: the article cannot be published until one has signed it off."),
         (
             "skipped heading level",
             "The heading “Dosing” is level 4 (####) right after level 2: use ### so screen reader users can "
@@ -456,8 +456,8 @@ def test_an_article_without_problems_has_no_warnings_box(admin_client):
 
 def test_the_seed_article_is_warned_only_that_it_awaits_its_medical_review(admin_client, seed_article):
     assert warnings_on(admin_client, seed_article) == [
-        "No medical reviewer is chosen: the article cannot be published until one has reviewed it.",
-        "The article has no review date.",
+        "No medical reviewer is chosen: choose one, then request the medical review.",
+        "No medical reviewer has signed off this article yet: its page says “Not yet medically reviewed”.",
     ]
 
 
@@ -475,7 +475,7 @@ def test_all_problems_together_and_the_warnings_after_a_save(admin_client):
     expected = [
         "Reference 2 is never cited: cite with [^N] in the body or an FAQ, or remove.",
         "The meta description is missing: search engines and shared links will show the quick summary, cut short.",
-        "No medical reviewer is chosen: the article cannot be published until one has reviewed it.",
+        "No medical reviewer is chosen: the article cannot be published until one has signed it off.",
         "The heading “Too deep” is level 4 (####) right after level 2: use ### so screen reader users can "
         "follow the outline.",
     ]
