@@ -213,12 +213,12 @@ DEFAULT_DISCLAIMER = (
     "regarding personal health decisions."
 )
 ARTICLES_PER_PAGE = 10
-# An article is due for medical re-review this many months after its last review.
 # Email: review requests and their answers. The console in development; EMAIL_URL in production,
 # e.g. smtp+tls://user:password@smtp.example.org:587 (django-environ's email URL).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
+# An article is due for medical re-review this many months after its last sign-off.
 REVIEW_INTERVAL_MONTHS = env.int("REVIEW_INTERVAL_MONTHS", default=12)
 WORDS_PER_MINUTE = 238
 
