@@ -7,7 +7,9 @@ sign-off digest never differs by invisible line endings. Django's form fields
 already strip the ends of the text.
 """
 
+from django import forms
 from django.db import models
+from markdownx.fields import MarkdownxFormField
 from markdownx.models import MarkdownxField
 
 
@@ -17,11 +19,26 @@ def plain_newlines(value):
     return value
 
 
-class TextField(models.TextField):
-    """A TextField cleaned (by full_clean, as every admin form does) to LF line breaks."""
+class TextFormField(forms.CharField):
+    """The form side: cleaned data, and whether the field changed, judged with LF line breaks."""
 
     def to_python(self, value):
         return plain_newlines(super().to_python(value))
+
+
+class MarkdownFormField(MarkdownxFormField):
+    def to_python(self, value):
+        return plain_newlines(super().to_python(value))
+
+
+class TextField(models.TextField):
+    """A TextField cleaned to LF line breaks, by its form field and by full_clean."""
+
+    def to_python(self, value):
+        return plain_newlines(super().to_python(value))
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": TextFormField, **kwargs})
 
 
 class MarkdownField(MarkdownxField):
@@ -29,3 +46,6 @@ class MarkdownField(MarkdownxField):
 
     def to_python(self, value):
         return plain_newlines(super().to_python(value))
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": MarkdownFormField, **kwargs})

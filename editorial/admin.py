@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 from articles.derivation import derive_now, deriving_once
 from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published_q
 
-from . import content_checks, drafts, review, review_views, site_pages, views, workflow  # noqa: F401 - site_pages registers its admin
+from . import content_checks, drafts, review, review_views, signoffs, site_pages, views, workflow  # noqa: F401 - site_pages registers its admin
 from .actions import WorkflowActions
 from .filters import ReviewFilter, StateFilter
 from .forms import ArticleAdminForm, ContributorAdminForm, PhotoField
@@ -184,8 +184,23 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
             response = super().change_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
                 response.render()  # while the tables hold the draft
+        if article is not None and request.method == "POST":
+            self.report_withdrawn(request, signoffs.withdraw_if_reviewer_changed(article))
         self.report_draft(request, space)
         return response
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """What a save changed, for the history; the change note is for readers, not a change to the article."""
+        label = str(form.fields["change_note"].label) if "change_note" in form.fields else None
+        kept = []
+        for entry in super().construct_change_message(request, form, formsets, add):
+            fields = entry.get("changed", {}).get("fields")
+            if fields is not None and "name" not in entry["changed"] and label in fields:
+                fields.remove(label)
+                if not fields:
+                    continue
+            kept.append(entry)
+        return kept
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.pk and request.method == "GET":
@@ -234,15 +249,16 @@ class ContributorAdmin(VersionAdmin):
         "profile_url",
         "user",
     ]
-    IDENTITY = ["name", "credentials", "slug", "role", "kind", "user"]
+    # What a person states about themselves: once linked to their account, theirs (or an administrator's) to change.
+    THEIR_OWN = ["name", "credentials", "slug", "role", "kind", "affiliations", "disclosures", "user"]
 
     def get_readonly_fields(self, request, obj=None):
         """Only an administrator links an account; a contributor who has one is who they say they are, so
-        only they or an administrator change their name, credentials and role."""
+        only they or an administrator change their name, credentials, role, affiliations and disclosures."""
         if request.user.is_superuser:
             return []
         if obj is not None and obj.user_id and obj.user_id != request.user.pk:
-            return self.IDENTITY
+            return self.THEIR_OWN
         return ["user"]
 
     def get_prepopulated_fields(self, request, obj=None):

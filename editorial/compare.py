@@ -57,10 +57,12 @@ def display(instance, name, topics=()):
             return ""
         contributor = Contributor.objects.filter(pk=target).first()
         return contributor.display_name if contributor else f"(deleted contributor {target})"
+    value = getattr(instance, name)
+    if value is None:
+        return ""
     if model_field.choices:
         return str(getattr(instance, f"get_{name}_display")())
-    value = getattr(instance, name)
-    return "" if value is None else str(value)
+    return str(value)
 
 
 def field_changes(before, after, names, topics=((), ())):
@@ -75,17 +77,24 @@ def field_changes(before, after, names, topics=((), ())):
 
 
 def row_changes(model, before, after, article):
-    """Each row added, removed or changed between two lists of an article's rows (matched by id)."""
+    """Each row added, removed or changed between two lists of an article's rows: matched by id, then
+    (rows saved anew, as an import saves them) by order number."""
     fields = written_fields(model, exclude=["article"])
     old_rows = {row.pk: row for row in before}
     new_rows = {row.pk: row for row in after}
-    found = []
-    for pk, row in new_rows.items():
-        if pk not in old_rows:
-            found.append(RowChange("added", str(row), field_changes(model(article=article), row, fields)))
-        elif changes := field_changes(old_rows[pk], row, fields):
-            found.append(RowChange("changed", str(row), changes))
-    found += [RowChange("removed", str(row)) for pk, row in old_rows.items() if pk not in new_rows]
+    pairs = [(old_rows.pop(pk), new_rows.pop(pk)) for pk in list(new_rows) if pk in old_rows]
+    old_by_order = {row.order: row for row in old_rows.values()}
+    for pk, row in list(new_rows.items()):
+        if row.order in old_by_order:
+            old = old_by_order.pop(row.order)
+            pairs.append((old_rows.pop(old.pk), new_rows.pop(pk)))
+    found = [
+        RowChange("changed", str(new), changes) for old, new in pairs if (changes := field_changes(old, new, fields))
+    ]
+    found += [
+        RowChange("added", str(row), field_changes(model(article=article), row, fields)) for row in new_rows.values()
+    ]
+    found += [RowChange("removed", str(row)) for row in old_rows.values()]
     return found
 
 

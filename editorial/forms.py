@@ -112,7 +112,8 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["status"].initial = self.instance.status
         space = drafts.active()
         self.published = space is not None
-        if self.published:  # its edits become a draft; its status and publish time change by buttons
+        if self.published and "published_at" in self.fields:  # absent for those who may only view
+            # Its edits become a draft; its status and publish time change by buttons.
             self.fields["status"] = forms.ChoiceField(choices=Article.Status.choices, disabled=True, required=False)
             self.fields["status"].initial = Article.Status.PUBLISHED
             self.fields["published_at"].disabled = True
@@ -213,6 +214,15 @@ class ContributorAdminForm(forms.ModelForm):
         return role
 
 
+def on_white(image):
+    """The image in RGB, any transparency laid over white (as a JPEG has none, it would turn black)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
 def portrait(upload):
     """The uploaded photo cut square from its centre, PHOTO_SIZE wide, as a JPEG; a form error if it
     is not an image Pillow reads, or has more than PHOTO_PIXELS pixels."""
@@ -220,7 +230,7 @@ def portrait(upload):
         with Image.open(upload) as image:
             if image.width * image.height > PHOTO_PIXELS:
                 raise forms.ValidationError(TOO_LARGE, code="too_large")
-            upright = ImageOps.exif_transpose(image).convert("RGB")
+            upright = on_white(ImageOps.exif_transpose(image))
             square = ImageOps.fit(upright, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise forms.ValidationError("Upload a JPEG, PNG, GIF or WebP photo; this file is not one.") from error

@@ -13,8 +13,9 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.derivation import defer, deriving_once
+from articles.models import Article
 
-from . import drafts, revisions
+from . import drafts, revisions, signoffs
 from .forms import locked_edit_count
 
 
@@ -37,8 +38,21 @@ class HistoryAdmin(VersionAdmin):
             response = super().revision_view(
                 request, object_id, version_id, {**(extra_context or {}), "preview_url": preview}
             )
+        if article_pk is not None and request.method == "POST":
+            article = Article.objects.filter(pk=article_pk).first()
+            if article is not None:
+                self.report_withdrawn(request, signoffs.withdraw_if_reviewer_changed(article))
         self.report_draft(request, space)
         return response
+
+    def report_withdrawn(self, request, withdrawn):
+        if withdrawn is not None:
+            self.message_user(
+                request,
+                f"The review request to {withdrawn.reviewer.display_name} is withdrawn: the article names another "
+                "medical reviewer now. Request their review when the article is ready.",
+                messages.WARNING,
+            )
 
     def report_draft(self, request, space):
         """Tell the editor where a save to a published article went: into its draft, or nowhere
@@ -46,9 +60,13 @@ class HistoryAdmin(VersionAdmin):
         if space is None or not (space.saved or space.discarded):
             return
         if space.saved:
-            message = (
-                "Your changes are saved as a draft: readers still see the published version. Request the "
-                "medical review, then publish once it is signed off."
+            article = Article.objects.get(pk=space.article_pk)
+            signed = signoffs.covering(article.pk, signoffs.under_review(article))
+            message = "Your changes are saved as a draft: readers still see the published version. " + (
+                f"{signed.reviewer.display_name} has signed off exactly this version: publish it when ready."
+                if signed
+                else "Request the medical review, then publish once it is signed off (a sign-off covers one exact "
+                "version, so any change needs a new one)."
             )
         else:
             message = "This version says what the published one says, so there are no unpublished changes."

@@ -26,7 +26,7 @@ from articles import derivation, rendering
 from articles.derivation import deriving_once
 from articles.models import ROWS, Article, Contributor, SupplementForm, Topic
 
-from . import drafts, revisions, workflow
+from . import drafts, revisions, signoffs, workflow
 from .fields import written_fields
 
 REQUIRED = ["slug", "author"]  # needed to find the article; the model's validation covers the rest
@@ -195,6 +195,8 @@ def load(text, name="article.md", dry_run=False):
             article, created = _apply(source)
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run and not created:
+        signoffs.withdraw_if_reviewer_changed(Article.objects.get(pk=article.pk))
     return article, created
 
 
@@ -242,14 +244,18 @@ def _missing(source):
 
 
 def _status(source, article, problems):
-    """The status the file asks for (the workflow gives it on save); the article's own if none."""
-    if "status" not in source.data:
-        return article.status
-    try:
-        return article._meta.get_field("status").clean(source.data["status"], article)
-    except ValidationError as error:
-        problems.extend(source.problem(("status",), message) for message in error.messages)
-        return article.status
+    """The status the article gets: a new one is a draft, an existing one keeps its own.
+
+    The file's status says where the article stood where it was exported; here only
+    the workflow's buttons change a status (a published article's import is a draft
+    of it), so the value is checked and otherwise left alone.
+    """
+    if "status" in source.data:
+        try:
+            article._meta.get_field("status").clean(source.data["status"], article)
+        except ValidationError as error:
+            problems.extend(source.problem(("status",), message) for message in error.messages)
+    return article.status if article.pk else Article.Status.DRAFT
 
 
 def _rows(source, name, model, article, problems):

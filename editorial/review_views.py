@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from . import compare, revisions, signoffs, workflow
+from . import compare, drafts, revisions, signoffs, workflow
 from .models import ReviewRequest, SignOff
 
 
@@ -98,20 +98,25 @@ def publish(model_admin, request, object_id):
 
 def unpublish(model_admin, request, object_id):
     def run(article):
+        had_draft = drafts.is_drafted(article)
         workflow.unpublish(article, request.user)
-        return f"Unpublished “{article}”: readers no longer see it."
+        message = f"Unpublished “{article}”: readers no longer see it."
+        if had_draft:
+            message += " Its unpublished changes are now the article; the version readers saw is in its history."
+        return message
 
     return _step(model_admin, request, object_id, run)
 
 
 def last_signed_version(article, version):
-    """The version to compare with: the latest one signed off before, else the published one."""
-    signed = SignOff.objects.filter(article=article).exclude(digest=version.digest).select_related("revision").first()
-    if signed is not None:
-        return revisions.version_in(signed.revision, article.pk), "the last version signed off"
-    if version.is_draft:
-        return revisions.versions_of(article.pk).exclude(revision_id=version.revision.pk).first(), "what readers see"
-    return None, ""
+    """The version to compare with: the latest one the named reviewer signed off, or None when they
+    have signed off none (they read the whole article, not a diff against text nobody reviewed)."""
+    if version.reviewer is None:
+        return None, ""
+    signed = SignOff.objects.filter(article=article, reviewer=version.reviewer).select_related("revision").first()
+    if signed is None:
+        return None, ""
+    return revisions.version_in(signed.revision, article.pk), f"the last version {version.reviewer.name} signed off"
 
 
 def review(model_admin, request, object_id):

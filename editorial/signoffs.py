@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from articles.models import ROWS, Article, HistoryEntry
 
-from . import revisions
+from . import review, revisions
 from .fields import written_fields
 from .groups import MEDICAL_REVIEWERS
 from .models import Draft, ReviewRequest, SignOff
@@ -118,10 +118,19 @@ def under_review(article):
 
 
 def covering(article_pk, version):
-    """The latest sign-off by the version's named reviewer of exactly this content, or None."""
+    """The latest sign-off by the version's named reviewer of exactly this content, or None.
+
+    A sign-off is spent once its review falls due (REVIEW_INTERVAL_MONTHS later): the
+    same text then needs a new review, which dates the page again.
+    """
     if version.reviewer is None:
         return None
-    found = SignOff.objects.filter(article_id=article_pk, digest=version.digest, reviewer=version.reviewer)
+    found = SignOff.objects.filter(
+        article_id=article_pk,
+        digest=version.digest,
+        reviewer=version.reviewer,
+        signed_at__date__gt=review.latest_overdue_review(),
+    )
     return found.select_related("reviewer", "user").first()
 
 
@@ -185,6 +194,17 @@ def request_review(article, user, message="", link=None):
         + f"Read what changed since the last version you or another reviewer signed off, then sign it off "
         f"or send it back with a comment:\n{link}\n",
     )
+    return request
+
+
+def withdraw_if_reviewer_changed(article):
+    """Withdraw the open review request when the version under review now names another reviewer:
+    the one asked can no longer sign it off, and the new one has not been asked."""
+    request = open_request(article)
+    if request is None or request.reviewer_id == under_review(article).snapshot.article.medical_reviewer_id:
+        return None
+    close_requests(article, ReviewRequest.State.WITHDRAWN, "The article's medical reviewer was changed.")
+    Article.objects.filter(pk=article.pk, status=Article.Status.IN_REVIEW).update(status=Article.Status.DRAFT)
     return request
 
 

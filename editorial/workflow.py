@@ -37,6 +37,8 @@ def problems(article, status):
                 "signed off that exact version from their own account."
             ]
         }
+    if status == Status.IN_REVIEW and article.status != Status.IN_REVIEW:
+        return {"status": ["An article goes to review with the Request review button, which asks its reviewer."]}
     return {}
 
 
@@ -77,10 +79,13 @@ def publish(article, user):
                 Draft.objects.filter(article=article).delete()
                 when = timezone.now()
             else:
-                note = "Published again." if article.history.exists() else "First published."
+                again = article.history.exists()
+                note = "Published again." if again else "First published."
                 article.status = Status.PUBLISHED
                 article.published_at = article.published_at or timezone.now()
-                when = article.published_at
+                # Published again: readers see it from now (or its publish time, if later), not from when it
+                # first went live.
+                when = max(article.published_at, timezone.now()) if again else article.published_at
             article.last_reviewed_on = timezone.localdate(signed.signed_at)
             article.save()
         HistoryEntry.objects.create(

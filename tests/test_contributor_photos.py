@@ -94,6 +94,18 @@ def test_a_new_photo_gets_a_new_address_so_cached_copies_never_show_the_old_one(
     assert contributor.photo_alt == "Lena Park, outdoors" and contributor.photo.name != first  # kept as it was
 
 
+def test_a_transparent_photo_is_laid_over_white(editor_client, media_root):
+    image = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    image.paste((200, 0, 0, 255), (250, 250, 350, 350))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    add_contributor(editor_client, buffer.getvalue(), "cut-out.png", "image/png", photo_alt="Lena Park")
+    with Image.open(media_root / Contributor.objects.get(slug="lena-park").photo.name) as stored:
+        corner, middle = stored.getpixel((5, 5)), stored.getpixel((200, 200))
+    assert min(corner) > 245  # white, not black
+    assert middle[0] > 180 and middle[1] < 40
+
+
 @pytest.mark.parametrize(
     "content, name, content_type, message",
     [

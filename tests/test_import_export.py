@@ -13,7 +13,7 @@ from reversion.models import Version
 from articles.models import DERIVED_FIELDS, ROWS, Article, Contributor, SlugRedirect, Topic
 
 from .conftest import SEED_SLUG
-from .helpers import draft_of
+from .helpers import draft_of, save_change_page
 
 pytestmark = pytest.mark.django_db
 
@@ -85,16 +85,17 @@ def test_export_then_import_into_an_empty_database_renders_the_same_page(client,
     before = client.get(SEED_URL)
     assert before.status_code == 200
     path = tmp_path / "article.md"
-    path.write_text(export().replace("status: published", "status: draft", 1))
+    path.write_text(export())
     Article.objects.all().delete()
     Contributor.objects.all().delete()
     Topic.objects.all().delete()
     assert not Article.objects.exists() and not SlugRedirect.objects.exists()
     assert client.get(SEED_URL).status_code == 404
 
-    assert "created “Does Magnesium Help Osteoporosis?” (draft)" in import_file(path)  # imports never publish
-    assert client.get(SEED_URL).status_code == 404
-    assert export() == path.read_text()
+    printed = import_file(path)
+    assert "created “Does Magnesium Help Osteoporosis?”" in printed and "as a draft" in printed
+    assert client.get(SEED_URL).status_code == 404  # imports never publish
+    assert export() == path.read_text().replace("status: published", "status: draft", 1)
     # The import's revision holds the article as the file dates it, and the contributor it made.
     revision = Version.objects.get_for_object(Article.objects.get()).get().revision
     article_version = revision.version_set.get(content_type__model="article")
@@ -107,7 +108,7 @@ def test_an_import_records_a_revision(seed_article, tmp_path):
     path = tmp_path / "magnesium.md"
     data, body = split(export())
     path.write_text(join({**data, "title": "Magnesium and bones"}, body))
-    assert "updated “Magnesium and bones”" in import_file(path)
+    assert "updated the draft of “Magnesium and bones”" in import_file(path)
     latest = Version.objects.get_for_object(Article.objects.get()).first()
     assert latest.revision.get_comment() == "Imported from magnesium.md."
 
@@ -135,7 +136,7 @@ def test_a_dry_run_checks_and_changes_nothing(seed_article, tmp_path):
     path = tmp_path / "a.md"
     path.write_text(join({**data, "title": "Changed"}, body))
     state = everything()
-    assert "would update “Changed”" in import_file(path, "--dry-run")
+    assert "would update the draft of “Changed”" in import_file(path, "--dry-run")
     assert everything() == state
 
 
@@ -224,11 +225,20 @@ def test_a_citation_in_the_body_without_a_reference_names_its_line(seed_article,
     assert f"bad.md:{line_of(text, '[^77]')}: body: [^77] cites a reference this article does not have" in error
 
 
-def test_an_import_never_publishes_a_new_article(seed_article, tmp_path):
-    text = exported_with(lambda d, b: d.update(slug="a-new-article"))
-    error = refused(bad_file(tmp_path, text))
-    assert "status: An article is published with the Publish button" in error
-    assert not Article.objects.filter(slug="a-new-article").exists()
+def test_an_import_never_publishes_a_new_article(seed_article, tmp_path, client):
+    text = exported_with(lambda d, b: d.update(slug="a-new-article"))  # "status: published", as exported
+    printed = import_file(bad_file(tmp_path, text))
+    assert "as a draft: it is published once its medical reviewer has signed it off here." in printed
+    assert Article.objects.get(slug="a-new-article").status == "draft"
+    assert client.get("/articles/a-new-article/").status_code == 404
+
+
+def test_an_import_over_a_waiting_draft_says_it_replaced_it(seed_article, tmp_path, admin_client):
+    save_change_page(admin_client, seed_article, title="The editor's draft", change_note="A new title.")
+    printed = import_file(bad_file(tmp_path, exported_with(lambda d, b: d.update(title="The file's title"))))
+    assert "updated the draft of “The file's title”" in printed
+    assert "The file replaced the draft saved " in printed and "which stays in the article's history" in printed
+    assert Article.objects.get().title == "Does Magnesium Help Osteoporosis?"  # readers' version unchanged
 
 
 def test_every_problem_is_reported_at_once_and_new_contributors_are_not_kept(seed_article, tmp_path):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Contributor, HistoryEntry
-from editorial import portable, revisions, workflow
+from editorial import portable, revisions, signoffs, workflow
 from editorial.models import Draft, ReviewRequest, SignOff
 
 from .factories import ArticleFactory, ContributorFactory, KeyPointFactory, ReviewerFactory
@@ -39,9 +39,16 @@ def review_url(article, name="review"):
 
 
 def signed_article(reviewer, **fields):
-    """A published article whose published version `reviewer` (an account) signed off."""
+    """A published article whose published version `reviewer` (an account) signed off on the day the
+    article says it was last reviewed."""
     article = ArticleFactory(medical_reviewer=reviewer.contributor, **fields)
     KeyPointFactory(article=article, order=1, title="Food first")
+    version = signoffs.under_review(article)
+    signed = SignOff.objects.create(
+        article=article, revision=version.revision, digest=version.digest, reviewer=reviewer.contributor, user=reviewer
+    )
+    noon = datetime.datetime.combine(article.last_reviewed_on, datetime.time(12), tzinfo=datetime.UTC)
+    SignOff.objects.filter(pk=signed.pk).update(signed_at=noon)
     return article
 
 
@@ -132,6 +139,7 @@ def test_only_the_named_reviewers_own_account_signs_off(client, editor, reviewer
     article = signed_article(reviewer)
     save_change_page(signed_in(editor), article, title="Changed")
     version = soup(signed_in(reviewer).get(review_url(article))).select_one("input[name=revision]")["value"]
+    published_version_signed = SignOff.objects.get()
     other = django_user_model.objects.create_user("bo", email="bo@example.org", is_staff=True)
     other.groups.add(*reviewer.groups.all())
     ReviewerFactory(name="Bo Lind", slug="bo-lind", user=other)
@@ -140,7 +148,7 @@ def test_only_the_named_reviewers_own_account_signs_off(client, editor, reviewer
         someone_client = signed_in(someone)
         response = someone_client.post(review_url(article), {"revision": version, "decision": "sign_off"}, follow=True)
         assert "Only Ana Ruiz, MD, from their own account" in " ".join(messages_of(response))
-    assert not SignOff.objects.exists()
+    assert list(SignOff.objects.all()) == [published_version_signed]
     page = soup(signed_in(editor).get(review_url(article)))
     assert page.select_one(".review-page button") is None  # no sign-off form for anyone else
 
@@ -225,17 +233,16 @@ def test_import_never_publishes_nor_signs_off_and_export_carries_sign_offs(edito
     text = portable.dump(article)
     assert "sign_offs:" in text and "reviewer: ana-ruiz" in text and REVIEW_NOTE in text
 
-    fresh = text.replace(f"slug: {article.slug}", "slug: imported-copy").replace("status: published", "status: draft")
+    fresh = text.replace(f"slug: {article.slug}", "slug: imported-copy")  # still says "status: published"
     imported, created = portable.load(fresh.replace("title: Reviewed title", "title: Imported"), "copy.md")
-    assert created and imported.last_reviewed_on is None and not imported.sign_offs.exists()
-    with pytest.raises(portable.ImportFailed, match="status: An article is published with the Publish button"):
-        portable.load(fresh.replace("status: draft", "status: published"), "copy.md")
+    assert created and imported.status == "draft" and imported.last_reviewed_on is None
+    assert not imported.sign_offs.exists() and not imported.history.exists()
 
     portable.load(text.replace("title: Reviewed title", "title: Imported over the live one"), "live.md")
     article.refresh_from_db()
     assert article.title == "Reviewed title"  # the file is the draft now
     assert Draft.objects.filter(article=article).exists()
-    assert SignOff.objects.count() == 1
+    assert SignOff.objects.count() == 2  # the published version's, then the edit's: none from the files
 
 
 @pytest.mark.django_db
@@ -244,6 +251,7 @@ def test_an_editor_cannot_link_an_account_or_rename_a_linked_reviewer(editor_cli
     url = reverse("admin:articles_contributor_change", args=[contributor.pk])
     page = soup(editor_client.get(url))
     assert page.select_one("[name=user]") is None and page.select_one("[name=name]") is None
+    assert page.select_one("[name=disclosures]") is None and page.select_one("[name=affiliations]") is None
     mine = ContributorFactory(name="Eli Writer", slug="eli-writer")
     url = reverse("admin:articles_contributor_change", args=[mine.pk])
     assert soup(editor_client.get(url)).select_one("[name=user]") is None
@@ -304,18 +312,86 @@ def test_the_initial_article_says_it_is_not_yet_reviewed_and_is_listed_as_awaiti
 
 
 @pytest.mark.django_db
-def test_review_falls_due_an_interval_after_the_sign_off(editor, reviewer, settings):
-    article = signed_article(reviewer, last_reviewed_on=datetime.date(2020, 1, 1))
+def test_review_falls_due_an_interval_after_the_sign_off_and_the_same_text_is_reviewed_again(editor, reviewer):
+    article = signed_article(reviewer, last_reviewed_on=datetime.date(2020, 1, 1))  # signed off that day
     changelist = reverse("admin:articles_article_changelist")
     assert "Overdue since" in soup(signed_in(editor).get(changelist)).get_text()
-    workflow.request_review(article, editor)
-    sign_off(reviewer, article)  # what readers see, reviewed again
+    panel = soup(signed_in(editor).get(change_url(article))).select_one(".review-panel")
+    assert "Not signed off." in panel.get_text() and panel.select_one("button", string="Request review")
+    response = signed_in(editor).post(review_url(article, "request_review"), follow=True)
+    assert "Asked Ana Ruiz, MD to review" in " ".join(messages_of(response))
+    page = soup(signed_in(reviewer).get(review_url(article)))
+    assert "Nothing changed: this version says what the last version Ana Ruiz signed off says." in page.get_text(
+        " ", strip=True
+    )
+    assert sign_off(reviewer, article).status_code == 302  # what readers see, reviewed again
     article.refresh_from_db()
     assert article.last_reviewed_on == timezone.localdate()
     due = timezone.localdate().replace(year=timezone.localdate().year + 1)
     assert f"{due:%-d %b %Y}" in soup(signed_in(editor).get(changelist)).get_text()
     assert "no changes were needed" in HistoryEntry.objects.get(article=article).note
-    del settings
+
+
+@pytest.mark.django_db
+def test_a_reviewer_reads_any_article_page_in_the_admin(reviewer, seed_article):
+    article = signed_article(reviewer)
+    for shown in (seed_article, article):
+        page = soup(signed_in(reviewer).get(change_url(shown)))
+        assert page.select_one("#article_form") is not None and page.select_one("[name=_save]") is None
+
+
+@pytest.mark.django_db
+def test_a_first_review_reads_the_whole_article_not_a_diff(editor_client, editor, reviewer, seed_article):
+    response = save_change_page(
+        editor_client, seed_article, medical_reviewer=str(reviewer.contributor.pk), change_note="Reviewer named."
+    )
+    assert response.status_code == 302, errors_of(response)
+    workflow.request_review(seed_article, editor)
+    page = soup(signed_in(reviewer).get(review_url(seed_article)))
+    text = page.get_text(" ", strip=True)
+    assert "Ana Ruiz, MD has not signed off any version of this article before : read it whole" in text
+    assert page.select("section.module") == [] and page.select_one("form .button.default")
+
+
+@pytest.mark.django_db
+def test_naming_another_reviewer_withdraws_the_open_request(editor_client, editor, reviewer):
+    article = signed_article(reviewer)
+    save_change_page(editor_client, article, title="Changed", change_note="New title.")
+    workflow.request_review(article, editor)
+    other = ReviewerFactory(name="Bo Lind", slug="bo-lind")
+    page = soup(editor_client.get(change_url(article)))
+    response = editor_client.post(
+        change_url(article), {**form_data(page), "medical_reviewer": str(other.pk)}, follow=True
+    )
+    assert "The review request to Ana Ruiz, MD is withdrawn" in " ".join(messages_of(response))
+    request = ReviewRequest.objects.get()
+    assert request.state == ReviewRequest.State.WITHDRAWN
+    assert "Awaiting your review" not in soup(signed_in(reviewer).get(reverse("admin:index"))).get_text()
+    panel = soup(editor_client.get(change_url(article))).select_one(".review-panel").get_text(" ", strip=True)
+    assert "Awaiting review" not in panel and "Bo Lind, MD has not signed off this version" in panel
+
+
+@pytest.mark.django_db
+def test_after_an_import_the_review_shows_only_what_the_file_changed(editor, reviewer):
+    article = signed_article(reviewer)
+    text = portable.dump(Article.objects.get(pk=article.pk)).replace("Food first", "Food first, always")
+    portable.load(text, "edited.md")
+    workflow.request_review(article, editor)
+    page = soup(signed_in(reviewer).get(review_url(article)))
+    changes = [h.get_text(" ", strip=True) for h in page.select("section.module h4")]
+    assert changes == ["Food first, always (changed)"]
+
+
+@pytest.mark.django_db
+def test_publishing_again_is_dated_when_it_happens(editor, reviewer, client):
+    article = signed_article(reviewer, published_at=timezone.now() - datetime.timedelta(days=400))
+    HistoryEntry.objects.create(article=article, published_at=article.published_at, note="First published.")
+    workflow.unpublish(article, editor)
+    before = timezone.now()
+    workflow.publish(Article.objects.get(pk=article.pk), editor)
+    entry = HistoryEntry.objects.filter(article=article).order_by("-published_at").first()
+    assert entry.note == "Published again." and entry.published_at >= before
+    assert Article.objects.get(pk=article.pk).published_at < before  # first published then, still
 
 
 @pytest.mark.django_db
@@ -348,4 +424,6 @@ def test_saving_the_initial_article_unchanged_as_a_browser_sends_it_makes_no_dra
     data["body"] += "\r\n\r\nA new closing line."
     response = editor_client.post(change_url(seed_article), {**data, "change_note": "A closing line."})
     assert response.status_code == 302, errors_of(response)
-    assert "\r" not in revisions.article_in(Draft.objects.get().revision, seed_article.pk, derive=False).article.body
+    draft = Draft.objects.get()
+    assert "\r" not in revisions.article_in(draft.revision, seed_article.pk, derive=False).article.body
+    assert draft.revision.get_comment() == "Changed Body."  # the other text fields, sent with CRLF, unchanged

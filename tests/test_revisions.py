@@ -254,6 +254,23 @@ def test_a_change_of_spacing_only_is_named_as_such(admin_client, edited):
     assert fields["Body"].get_text(strip=True) == "Only spacing or line breaks changed; the words are the same."
 
 
+def test_an_added_row_shows_its_values_with_nothing_struck_out(admin_client, edited):
+    form = {
+        "order": "9",
+        "name": "Zinc gluconate",
+        "bioavailability": "4",
+        "common_use": "Lozenges",
+        "efficacy": "Some",
+    }
+    rows = existing_rows(edited, supplement_forms=[form])
+    assert save_change_page(admin_client, edited, rows).status_code == 302
+    newest, previous, _ = versions(edited)
+    added = soup(compare_page(admin_client, edited, previous, newest)).select_one(".row-change--added")
+    assert "Zinc gluconate" in added.get_text()
+    assert added.select("del") == [] and "None" not in added.get_text()
+    assert "High" in added.get_text()
+
+
 def test_compare_needs_two_revisions_of_this_article(admin_client, edited):
     other = ArticleFactory(draft=True)
     assert save_change_page(admin_client, other).status_code == 302

@@ -529,7 +529,9 @@ def test_the_workflow_refuses_what_its_rules_refuse_and_publishes_now_without_a_
     with pytest.raises(workflow.Refused):
         workflow.move(draft, Article.Status.PUBLISHED)
     assert draft.status == "draft" and draft.published_at is None  # refused: nothing changed
-    assert workflow.problems(draft, Article.Status.IN_REVIEW) == {}  # a draft may wait for its review
+    assert workflow.problems(draft, Article.Status.IN_REVIEW) == {  # review is asked for, not a status set
+        "status": ["An article goes to review with the Request review button, which asks its reviewer."]
+    }
     with pytest.raises(workflow.Refused) as refused:
         workflow.publish(draft, admin_user)
     assert refused.value.messages == ["Ana Ruiz, MD has not signed off this version; request their review first."]

@@ -1,8 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from articles.models import Article
 from editorial import portable
+from editorial.models import Draft
 
 
 class Command(BaseCommand):
@@ -24,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
         except UnicodeDecodeError as error:
             raise CommandError(f"{path} is not UTF-8 text (byte {error.start}).") from error
+        waiting = dict(Draft.objects.values_list("article_id", "saved_at"))
         try:
             article, created = portable.load(text, path.name, dry_run=dry_run)
         except portable.ImportFailed as failed:
@@ -32,16 +36,25 @@ class Command(BaseCommand):
                 f"{path} was not imported ({count} problem{'s' if count != 1 else ''}; nothing changed):\n"
                 + "\n".join(f"  {problem}" for problem in failed.problems)
             ) from failed
-        verb = (
-            "would create"
-            if dry_run and created
-            else "would update"
-            if dry_run
-            else "created"
-            if created
-            else "updated"
+        self.stdout.write(self.style.SUCCESS(f"{path}: {outcome(article, created, dry_run, waiting)}"))
+
+
+def outcome(article, created, dry_run, waiting):
+    """What the import did (or would do), and what readers see of it."""
+    where = f"“{article.title}” at {article.get_absolute_url()}"
+    if created:
+        verb = "would create" if dry_run else "created"
+        return f"{verb} {where} as a draft: it is published once its medical reviewer has signed it off here."
+    verb = "would update" if dry_run else "updated"
+    if article.status != Article.Status.PUBLISHED:
+        return f"{verb} {where} ({article.get_status_display().lower()})."
+    message = (
+        f"{verb} the draft of {where}: readers see the published version until the draft is signed off and published."
+    )
+    if article.pk in waiting:
+        replaced = "would replace" if dry_run else "replaced"
+        saved = timezone.localtime(waiting[article.pk])
+        message += (
+            f" The file {replaced} the draft saved {saved:%-d %B %Y, %H:%M}, which stays in the article's history."
         )
-        status = article.get_status_display().lower()
-        self.stdout.write(
-            self.style.SUCCESS(f"{path}: {verb} “{article.title}” ({status}) at {article.get_absolute_url()}.")
-        )
+    return message
