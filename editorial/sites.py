@@ -2,14 +2,16 @@
 
 A medical reviewer sees "Awaiting your review" (the requests made of them);
 editors see every article awaiting medical review: published but never
-reviewed, waiting for their reviewer, sent back, or signed off and ready to publish.
+reviewed, waiting for their reviewer, sent back, signed off and ready to publish,
+or due for its periodic review.
 """
 
 from django.contrib import admin
 
 from articles.models import Article
 
-from .models import Draft, ReviewRequest, SignOff
+from . import review, signoffs
+from .models import Draft, ReviewRequest
 
 
 class CitewellAdminSite(admin.AdminSite):
@@ -40,13 +42,18 @@ def awaiting_review(open_requests):
     )
     for article in never.exclude(pk__in=waiting):
         waiting[article.pk] = (article, "Published, not yet medically reviewed")
-    signed_revisions = set(SignOff.objects.values_list("article_id", "revision_id"))
     for draft in Draft.objects.select_related("article").exclude(article_id__in=waiting):
-        ready = (draft.article_id, draft.revision_id) in signed_revisions
+        # Judged as the change page's panel judges it: by what the draft says (few drafts wait at once).
+        ready = signoffs.covering(draft.article_id, signoffs.under_review(draft.article)) is not None
         waiting[draft.article_id] = (
             draft.article,
             "Signed off: ready to publish" if ready else "Unpublished changes, not yet sent for review",
         )
+    overdue = Article.objects.filter(
+        status=Article.Status.PUBLISHED, last_reviewed_on__lte=review.latest_overdue_review()
+    )
+    for article in overdue.exclude(pk__in=waiting).only("pk", "title", "slug", "last_reviewed_on"):
+        waiting[article.pk] = (article, f"Review overdue: due {review.due_on(article):%-d %B %Y}")
     sent_back = ReviewRequest.objects.filter(state=ReviewRequest.State.SENT_BACK).select_related("article", "reviewer")
     for request in sent_back.exclude(article_id__in=waiting).order_by("article_id", "-closed_at"):
         waiting.setdefault(request.article_id, (request.article, f"Sent back by {request.reviewer}: {request.reply}"))

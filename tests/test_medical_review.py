@@ -316,6 +316,8 @@ def test_review_falls_due_an_interval_after_the_sign_off_and_the_same_text_is_re
     article = signed_article(reviewer, last_reviewed_on=datetime.date(2020, 1, 1))  # signed off that day
     changelist = reverse("admin:articles_article_changelist")
     assert "Overdue since" in soup(signed_in(editor).get(changelist)).get_text()
+    desk = soup(signed_in(editor).get(reverse("admin:index"))).select_one(".review-desk").get_text(" ", strip=True)
+    assert "Review overdue: due 1 January 2021" in desk
     panel = soup(signed_in(editor).get(change_url(article))).select_one(".review-panel")
     assert "Not signed off." in panel.get_text() and panel.select_one("button", string="Request review")
     response = signed_in(editor).post(review_url(article, "request_review"), follow=True)
