@@ -104,6 +104,8 @@ def test_an_edit_to_a_published_article_reaches_readers_only_once_signed_off_and
     response = sign_off(reviewer, article, REVIEW_NOTE)
     assert response.status_code == 302
     assert "Dosing" not in public_text(client, article)  # signed off, not yet published
+    desk = soup(editor_client.get(reverse("admin:index"))).select_one(".review-desk").get_text(" ", strip=True)
+    assert "Signed off: ready to publish" in desk
     assert "signed off" in mail.outbox[-1].subject
 
     response = editor_client.post(review_url(article, "publish"))
