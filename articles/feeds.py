@@ -16,7 +16,7 @@ class LatestArticlesFeed(Feed):
         return f"{settings.SITE_NAME}: {settings.SITE_TAGLINE}"
 
     def description(self):
-        return "The latest evidence-based health articles, each medically reviewed and fully cited."
+        return "The latest evidence-based health articles, with their sources cited and their medical review shown."
 
     def link(self):
         return absolute(reverse("articles:list"))

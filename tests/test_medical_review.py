@@ -311,6 +311,12 @@ def test_the_initial_article_says_it_is_not_yet_reviewed_and_is_listed_as_awaiti
     assert page.select_one(".byline a[href='/editorial-policy/#how-we-review']")
     index = soup(editor_client.get(reverse("admin:index"))).select_one(".review-desk").get_text(" ", strip=True)
     assert "Does Magnesium Help Osteoporosis? : Published, not yet medically reviewed" in index.replace("?:", "? :")
+    # No page says every article is reviewed while one is not.
+    home = soup(client.get("/"))
+    assert "or that no one has yet" in home.select_one("meta[name=description]")["content"]
+    assert "or that no one has yet" in home.select_one("main").get_text()
+    feed = client.get("/feed/").content.decode()
+    assert "each medically reviewed" not in feed and "their medical review shown" in feed
 
 
 @pytest.mark.django_db
