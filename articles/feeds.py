@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
+from .fields import without_controls
 from .models import Article
 from .structured_data import absolute
 
@@ -27,11 +29,15 @@ class LatestArticlesFeed(Feed):
     def items(self):
         return Article.objects.published().for_list().select_related("author").prefetch_related("topics")[:FEED_SIZE]
 
+    # Text stored before control characters were stripped on save would make the XML invalid: strip
+    # them here too.
     def item_title(self, article):
-        return article.title
+        return without_controls(article.title)
 
     def item_description(self, article):
-        return article.summary
+        # RSS descriptions and Atom summaries (type="html") are HTML to a feed reader: the plain-text
+        # summary is escaped, so it shows as written and never becomes markup.
+        return escape(without_controls(article.summary))
 
     def item_link(self, article):
         return absolute(article.get_absolute_url())
@@ -46,10 +52,10 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_author_name(self, article):
-        return article.author.display_name
+        return without_controls(article.author.display_name)
 
     def item_categories(self, article):
-        return [topic.name for topic in article.topics.all()]
+        return [without_controls(topic.name) for topic in article.topics.all()]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

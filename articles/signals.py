@@ -4,8 +4,17 @@ and the search index set up after every migrate."""
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate, pre_save
 from django.dispatch import receiver
 
-from . import derivation, search
-from .models import FAQ, ROWS, Article
+from . import derivation, fields, search
+from .models import FAQ, ROWS, Article, Contributor, Topic
+
+
+def text_without_controls(sender, instance, **kwargs):
+    fields.strip_controls(instance)
+
+
+# Connected first, so what is derived on save (HTML, search text) is derived from the cleaned text.
+for model in (Article, Topic, Contributor, *(model for _, model in ROWS)):
+    pre_save.connect(text_without_controls, sender=model, dispatch_uid=f"text_without_controls_{model.__name__}")
 
 
 @receiver(pre_save, sender=Article)

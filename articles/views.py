@@ -80,7 +80,7 @@ def article_detail(request, slug):
     drafts and scheduled articles, under a banner, and their pages are never
     cached. An address the article had before its slug changed answers 301.
     """
-    articles = Article.objects.with_state() if request.user.is_staff else Article.objects.published()
+    articles = Article.objects.with_state() if sees_unpublished(request.user) else Article.objects.published()
     article = next(iter(articles.filter(slug=slug).order_by()[:1]), None)  # slug is unique: no ordering to work out
     if article is None:
         moved = (
@@ -95,9 +95,14 @@ def article_detail(request, slug):
     rows, topics = article_rows.read(article)
     context = article_context(article, rows, topics, key.version if key else None)
     response = render(request, "articles/article_detail.html", context)
-    if request.user.is_staff:
+    if sees_unpublished(request.user):
         add_never_cache_headers(response)
     return response
+
+
+def sees_unpublished(user):
+    """Staff who may view articles in the admin see drafts and scheduled articles here too; no one else."""
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
 def article_context(article, rows, topics, version=None):
@@ -192,7 +197,10 @@ def topic_detail(request, slug):
 
     Template: articles/topic_detail.html; context: topic, page_obj (a ListPage of Article).
     """
-    topic = get_object_or_404(Topic, slug=slug)
+    # A topic whose articles are all unpublished has no public page, as a contributor has none.
+    topic = get_object_or_404(
+        Topic.objects.filter(Exists(Article.objects.published().filter(topics=OuterRef("pk")))), slug=slug
+    )
     page_obj = listing(request, topic.articles.published().for_list())
     return render(
         request,

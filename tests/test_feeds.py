@@ -7,6 +7,8 @@ import feedparser
 import pytest
 from django.utils import timezone
 
+from articles.models import Article
+
 from .factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,26 @@ def test_discovery_documents_are_cached_and_never_stale(client, seed_article, ur
     assert after["X-Cache"] == "miss"
     if url == "/feed/":
         assert "Magnesium and Bones" in after.content.decode() and first.content != after.content
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_a_pasted_control_character_is_dropped_on_save_and_never_breaks_a_feed(client, url, editor_client):
+    article = ArticleFactory(title="Zinc\x0b and colds", summary="Lozenges\x00 help.\x1f")
+    article.topics.create(name="Cold\x07s", slug="colds")
+    article.refresh_from_db()
+    assert article.title == "Zinc and colds" and article.summary == "Lozenges help."
+    # Stored before the rule (by SQL, past save()): the feed still answers, valid.
+    Article.objects.filter(pk=article.pk).update(title="Zinc\x0b and colds")
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.entries[0].title == "Zinc and colds" and [t.term for t in feed.entries[0].tags] == ["Colds"]
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_a_summary_is_text_in_feed_readers_never_markup(client, url):
+    ArticleFactory(summary='Zinc <img src=x onerror=alert(1)> & "colds" <b>now</b>')
+    entry = feedparser.parse(client.get(url).content).entries[0]
+    # The feed reader's HTML, once parsed, is the summary as written: tags shown, not made.
+    assert entry.summary == "Zinc &lt;img src=x onerror=alert(1)&gt; &amp; &quot;colds&quot; &lt;b&gt;now&lt;/b&gt;"

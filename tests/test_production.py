@@ -43,6 +43,21 @@ def test_production_cookies_are_secure_and_http_only():
     assert result.stdout.strip() == "[true, true, true, true, 31536000, false]", result.stderr
 
 
+@pytest.mark.parametrize("value, backend", [("", "LocMemCache"), ("redis://127.0.0.1:6379/0", "RedisCache")])
+def test_an_empty_cache_url_means_no_shared_cache(value, backend):
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE,
+        env=production_env(CACHE_URL=value),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(backend)
+
+
 @pytest.mark.parametrize(
     "url",
     ["/", "/articles/does-magnesium-help-osteoporosis/", "/articles/missing/", "/admin/login/", "/static/css/site.css"],

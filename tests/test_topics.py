@@ -108,3 +108,12 @@ def test_related_articles_follow_every_change_at_once(client, topics, settings, 
     newcomer.status = "draft"
     newcomer.save()
     assert [a.get_text() for a in page_at(client, main.get_absolute_url()).select(".related a")] == ["Older neighbour"]
+
+
+def test_a_topic_with_only_unpublished_articles_has_no_public_page(client, topics):
+    ArticleFactory(title="Draft iron", draft=True).topics.set([topics["Minerals"]])
+    ArticleFactory(title="Scheduled zinc", scheduled=True).topics.set([topics["Minerals"]])
+    assert client.get("/topics/minerals/").status_code == 404
+    assert client.get("/topics/sleep/").status_code == 404  # no article at all
+    published("New zinc", [topics["Minerals"]])
+    assert client.get("/topics/minerals/").status_code == 200

@@ -15,7 +15,7 @@ from .factories import (
     ReferenceFactory,
     SupplementFormFactory,
 )
-from .helpers import queries_for, soup
+from .helpers import queries_for, signed_in, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +200,10 @@ def test_server_errors_show_the_styled_500_page(client):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_staff_without_permission_to_view_articles_see_only_published_ones(django_user_model, editor):
+    draft = ArticleFactory(draft=True)
+    helpdesk = django_user_model.objects.create_user("helpdesk", is_staff=True)
+    assert signed_in(helpdesk).get(draft.get_absolute_url()).status_code == 404
+    assert signed_in(editor).get(draft.get_absolute_url()).status_code == 200  # Editors may view articles

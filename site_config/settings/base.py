@@ -113,7 +113,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", defa
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://citewell"),
+    # Empty, like unset, means no shared cache: each process keeps its own.
+    "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://citewell"),
 }
 if "redis" in CACHES["default"]["BACKEND"].lower():
     # A cache that is down or slow must not hold pages up: fail fast, serve from the database.
