@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from . import compare, drafts, revisions, signoffs, workflow
-from .models import ReviewRequest, SignOff
+from . import compare, revisions, signoffs, workflow
+from .models import Draft, ReviewRequest, SignOff
 
 
 @dataclass
@@ -98,7 +98,7 @@ def publish(model_admin, request, object_id):
 
 def unpublish(model_admin, request, object_id):
     def run(article):
-        had_draft = drafts.is_drafted(article)
+        had_draft = Draft.objects.filter(article=article).exists()
         workflow.unpublish(article, request.user)
         message = f"Unpublished “{article}”: readers no longer see it."
         if had_draft:

@@ -437,3 +437,16 @@ def test_saving_the_initial_article_unchanged_as_a_browser_sends_it_makes_no_dra
     draft = Draft.objects.get()
     assert "\r" not in revisions.article_in(draft.revision, seed_article.pk, derive=False).article.body
     assert draft.revision.get_comment() == "Changed Body."  # the other text fields, sent with CRLF, unchanged
+
+
+@pytest.mark.django_db
+def test_unpublish_says_what_became_of_a_waiting_draft(editor_client, reviewer):
+    plain, edited = signed_article(reviewer), signed_article(reviewer)
+    save_change_page(editor_client, edited, title="Edited", change_note="New title.")
+    said = {}
+    for article in (plain, edited):
+        response = editor_client.post(review_url(article, "unpublish"), follow=True)
+        said[article.pk] = " ".join(messages_of(response))
+    assert "readers no longer see it." in said[plain.pk] and "unpublished changes" not in said[plain.pk]
+    assert "Its unpublished changes are now the article" in said[edited.pk]
+    assert Article.objects.get(pk=edited.pk).title == "Edited"
