@@ -191,8 +191,8 @@ def request_review(article, user, message="", link=None):
         f"Please review “{article}”",
         f"{name_of(user)} asks you to review “{article}” for {settings.SITE_NAME}.\n\n"
         + (f"Their note: {message}\n\n" if message else "")
-        + f"Read what changed since the last version you or another reviewer signed off, then sign it off "
-        f"or send it back with a comment:\n{link}\n",
+        + "Read what changed since the last version you signed off (or the whole article, if you have signed "
+        f"off none), then sign it off or send it back with a comment:\n{link}\n",
     )
     return request
 
