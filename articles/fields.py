@@ -38,33 +38,29 @@ def plain_newlines(value):
     return value
 
 
-class TextFormField(forms.CharField):
-    """The form side: cleaned data, and whether the field changed, judged with LF line breaks."""
+class PlainNewlines:
+    """Cleans a text field's value to LF line breaks: on a form field, the cleaned data and whether
+    the field changed; on a model field, full_clean (which every admin form runs)."""
 
     def to_python(self, value):
         return plain_newlines(super().to_python(value))
 
 
-class MarkdownFormField(MarkdownxFormField):
-    def to_python(self, value):
-        return plain_newlines(super().to_python(value))
+class TextFormField(PlainNewlines, forms.CharField):
+    pass
 
 
-class TextField(models.TextField):
-    """A TextField cleaned to LF line breaks, by its form field and by full_clean."""
+class MarkdownFormField(PlainNewlines, MarkdownxFormField):
+    pass
 
-    def to_python(self, value):
-        return plain_newlines(super().to_python(value))
 
+class TextField(PlainNewlines, models.TextField):
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": TextFormField, **kwargs})
 
 
-class MarkdownField(MarkdownxField):
-    """django-markdownx's field (its editor and preview), cleaned to LF line breaks."""
-
-    def to_python(self, value):
-        return plain_newlines(super().to_python(value))
+class MarkdownField(PlainNewlines, MarkdownxField):
+    """django-markdownx's field (its editor and preview)."""
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": MarkdownFormField, **kwargs})

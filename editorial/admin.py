@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 from articles.derivation import derive_now, deriving_once
 from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published_q
 
-from . import content_checks, drafts, review, review_views, signoffs, site_pages, views, workflow  # noqa: F401 - site_pages registers its admin
+from . import content_checks, drafts, review, review_views, site_pages, views, workflow  # noqa: F401 - site_pages registers its admin
 from .actions import WorkflowActions
 from .filters import ReviewFilter, StateFilter
 from .forms import ArticleAdminForm, ContributorAdminForm, PhotoField
@@ -184,9 +184,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
             response = super().change_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
                 response.render()  # while the tables hold the draft
-        if article is not None and request.method == "POST":
-            self.report_withdrawn(request, signoffs.withdraw_if_reviewer_changed(article))
-        self.report_draft(request, space)
+        self.after_save(request, article.pk if article else None, space)
         return response
 
     def construct_change_message(self, request, form, formsets, add=False):

@@ -38,14 +38,14 @@ class HistoryAdmin(VersionAdmin):
             response = super().revision_view(
                 request, object_id, version_id, {**(extra_context or {}), "preview_url": preview}
             )
-        if article_pk is not None and request.method == "POST":
-            article = Article.objects.filter(pk=article_pk).first()
-            if article is not None:
-                self.report_withdrawn(request, signoffs.withdraw_if_reviewer_changed(article))
-        self.report_draft(request, space)
+        self.after_save(request, article_pk, space)
         return response
 
-    def report_withdrawn(self, request, withdrawn):
+    def after_save(self, request, article_pk, space):
+        """After a POST to a change or restore page: withdraw a review request made of a reviewer the
+        article no longer names, and say where the save went."""
+        article = Article.objects.filter(pk=article_pk).first() if request.method == "POST" else None
+        withdrawn = signoffs.withdraw_if_reviewer_changed(article) if article is not None else None
         if withdrawn is not None:
             self.message_user(
                 request,
@@ -53,6 +53,7 @@ class HistoryAdmin(VersionAdmin):
                 "medical reviewer now. Request their review when the article is ready.",
                 messages.WARNING,
             )
+        self.report_draft(request, space)
 
     def report_draft(self, request, space):
         """Tell the editor where a save to a published article went: into its draft, or nowhere

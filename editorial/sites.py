@@ -8,7 +8,7 @@ or due for its periodic review.
 
 from django.contrib import admin
 
-from articles.models import Article
+from articles.models import HEAVY_FIELDS, Article
 
 from . import review, signoffs
 from .models import Draft, ReviewRequest
@@ -37,11 +37,14 @@ def awaiting_review(open_requests):
     waiting = {
         request.article_id: (request.article, f"Awaiting review by {request.reviewer}") for request in open_requests
     }
-    never = Article.objects.filter(status=Article.Status.PUBLISHED, last_reviewed_on__isnull=True).defer(
-        "body", "body_html", "toc", "search_text", "body_text"
+    due = list(
+        Article.objects.filter(review.overdue_q(), status=Article.Status.PUBLISHED)
+        .exclude(pk__in=waiting)
+        .defer(*HEAVY_FIELDS)
     )
-    for article in never.exclude(pk__in=waiting):
-        waiting[article.pk] = (article, "Published, not yet medically reviewed")
+    for article in due:
+        if article.last_reviewed_on is None:
+            waiting[article.pk] = (article, "Published, not yet medically reviewed")
     for draft in Draft.objects.select_related("article").exclude(article_id__in=waiting):
         # Judged as the change page's panel judges it: by what the draft says (few drafts wait at once).
         ready = signoffs.covering(draft.article_id, signoffs.under_review(draft.article)) is not None
@@ -49,11 +52,9 @@ def awaiting_review(open_requests):
             draft.article,
             "Signed off: ready to publish" if ready else "Unpublished changes, not yet sent for review",
         )
-    overdue = Article.objects.filter(
-        status=Article.Status.PUBLISHED, last_reviewed_on__lte=review.latest_overdue_review()
-    )
-    for article in overdue.exclude(pk__in=waiting).only("pk", "title", "slug", "last_reviewed_on"):
-        waiting[article.pk] = (article, f"Review overdue: due {review.due_on(article):%-d %B %Y}")
+    for article in due:
+        if article.pk not in waiting:  # reviewed once, and due again
+            waiting[article.pk] = (article, f"Review overdue: due {review.due_on(article):%-d %B %Y}")
     sent_back = ReviewRequest.objects.filter(state=ReviewRequest.State.SENT_BACK).select_related("article", "reviewer")
     for request in sent_back.exclude(article_id__in=waiting).order_by("article_id", "-closed_at"):
         waiting.setdefault(request.article_id, (request.article, f"Sent back by {request.reviewer}: {request.reply}"))
