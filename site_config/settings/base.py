@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "django_ratelimit",
     "markdownx",
     "reversion",
     "pagecache",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -175,7 +177,9 @@ MARKDOWNX_SERVER_CALL_LATENCY = 400
 
 # The published-date index carries the article id on PostgreSQL (INCLUDE); SQLite
 # has no such indexes and builds it without, which is all this warning says.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# django-ratelimit counts in Django's cache; the local-memory cache counts per
+# process, so without Redis each worker allows the full rate (CACHE_URL shares the counts).
+SILENCED_SYSTEM_CHECKS = ["models.W040", "django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Security headers on every response; production adds HTTPS-only settings.
 X_FRAME_OPTIONS = "DENY"
@@ -198,6 +202,20 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "object-src": ["'none'"],
     },
+}
+
+# Rate limits, counted in the cache (shared by every worker and server when CACHE_URL
+# names Redis), per address for readers and per account for staff. A request over
+# its limit gets a 429 page (site_config.views.rate_limited) with Retry-After.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "site_config.client.client_ip"
+RATELIMIT_VIEW = "site_config.views.rate_limited"
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATE_LIMITS = {
+    "search": env.str("RATE_LIMIT_SEARCH", default="60/m"),
+    "preview": env.str("RATE_LIMIT_PREVIEW", default="120/m"),
+    "upload": env.str("RATE_LIMIT_UPLOAD", default="30/m"),
 }
 
 SITE_NAME = env.str("SITE_NAME", default="Citewell")
