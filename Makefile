@@ -12,7 +12,7 @@ run: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_site
 	@echo "Serving Citewell at http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/). Ctrl-C stops it."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	RUN_HOST=$(HOST) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev check browser-deps
 	$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)

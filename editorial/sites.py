@@ -6,11 +6,14 @@ reviewed, waiting for their reviewer, sent back, signed off and ready to publish
 or due for its periodic review.
 """
 
+from functools import partial
+
 from django.contrib import admin
+from django.urls import path
 
 from articles.models import HEAVY_FIELDS, Article
 
-from . import review, signoffs
+from . import review, signoffs, two_factor
 from .models import Draft, ReviewRequest
 
 
@@ -19,6 +22,22 @@ class CitewellAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         return super().index(request, {**review_desk(request), **(extra_context or {})})
+
+    def has_permission(self, request):
+        verified = not two_factor.required() or two_factor.is_verified(request.user)
+        return super().has_permission(request) and verified
+
+    def login(self, request, extra_context=None):
+        return two_factor.password_step(request, site=self, extra_context=extra_context)
+
+    def get_urls(self):
+        # The code and enrolment steps come before sign-in, so they are not admin_view()s.
+        return [
+            path("login/code/", partial(two_factor.verify, site=self), name="two_factor_verify"),
+            path("login/enrol/", partial(two_factor.enrol, site=self), name="two_factor_enrol"),
+            path("two-step/", self.admin_view(partial(two_factor.account, site=self)), name="two_factor"),
+            *super().get_urls(),
+        ]
 
 
 def review_desk(request):

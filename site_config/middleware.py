@@ -1,8 +1,10 @@
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseForbidden, JsonResponse
 from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
@@ -51,3 +53,32 @@ class HealthCheckMiddleware:
             logger.warning("Health check: cache unavailable: %s", error)
             return "unavailable"
         return "ok"
+
+
+class LoopbackDebugMiddleware:
+    """With DEBUG on, answer this computer only: debug pages list the environment.
+
+    First in the chain, before anything reads the Host header (an unknown Host is
+    itself a debug page). A request relayed by a proxy counts as from elsewhere.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG and not self.from_this_computer(request):
+            return HttpResponseForbidden(
+                "This site is running with DEBUG on, which only this computer may see. "
+                "To serve other devices, run it with DEBUG=false (make run HOST=0.0.0.0 does).",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def from_this_computer(request):
+        if "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_FORWARDED" in request.META:
+            return False
+        try:
+            return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+        except ValueError:
+            return False

@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.sitemaps",
     "csp",
     "django_ratelimit",
@@ -52,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "site_config.middleware.LoopbackDebugMiddleware",
     "site_config.middleware.HealthCheckMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -63,8 +68,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "editorial.two_factor.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -143,6 +152,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff sign-in (editorial.two_factor). django-axes checks every sign-in first and
+# locks out a username, or an address, after AXES_FAILURE_LIMIT failures for
+# AXES_COOLOFF_TIME hours; attempts are logged in the admin ("Axes").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "site_config.client.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# A second factor (an authenticator app, or a recovery code) for every staff
+# sign-in: required under the production settings, optional under `make run`.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("SITE_NAME", default="Citewell")
+# A staff session ends when the browser closes, and after 12 hours whatever happens.
+STAFF_SESSION_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = STAFF_SESSION_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = False
@@ -216,6 +250,8 @@ RATE_LIMITS = {
     "search": env.str("RATE_LIMIT_SEARCH", default="60/m"),
     "preview": env.str("RATE_LIMIT_PREVIEW", default="120/m"),
     "upload": env.str("RATE_LIMIT_UPLOAD", default="30/m"),
+    # Password posts per address; django-axes locks out after a few failures.
+    "login": env.str("RATE_LIMIT_LOGIN", default="30/m"),
 }
 
 SITE_NAME = env.str("SITE_NAME", default="Citewell")
