@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=site_config.settings.test
 
-.PHONY: run test check lint format browser-deps bench lighthouse clean
+.PHONY: run test check lint format browser-deps bench soak lighthouse clean
 
 run: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
@@ -40,6 +40,12 @@ format: $(VENV)/.dev
 ARTICLES ?= 1
 bench: $(VENV)/.dev
 	$(PY) bench/run.py --articles $(ARTICLES) $(BENCH_ARGS)
+
+# A minute of mixed traffic (readers, search, feeds, failed sign-ins, an editor
+# saving, the largest preview) against the production setup on 127.0.0.1; fails on
+# any error. SOAK_ARGS="--duration 300" passes options.
+soak: $(VENV)/.dev
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 browser-deps:
 	@sh scripts/ensure-chromium.sh
