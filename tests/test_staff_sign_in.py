@@ -245,3 +245,19 @@ def test_the_production_settings_require_a_second_factor():
         check=True,
     )
     assert re.fullmatch(r"True 43200\n", result.stdout)
+
+
+def test_the_admin_never_shows_anyone_s_secret(chief, django_user_model):
+    editor = django_user_model.objects.create_user("ed", password=PASSWORD, is_staff=True)
+    device = app_for(editor)
+    codes = two_factor.new_recovery_codes(editor)
+    client = signed_in(chief)
+    pages = [
+        client.get("/admin/otp_totp/totpdevice/"),
+        client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/"),
+        client.get(f"/admin/otp_static/staticdevice/{device.user.staticdevice_set.get().pk}/change/"),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert device.key not in page.text and not any(code in page.text for code in codes)
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403

@@ -172,6 +172,9 @@ AXES_VERBOSE = False
 # sign-in: required under the production settings, optional under `make run`.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("SITE_NAME", default="Citewell")
+# The admin never shows anyone's TOTP key, QR code or recovery codes: an
+# administrator who saw them could sign in as that person.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A staff session ends when the browser closes, and after 12 hours whatever happens.
 STAFF_SESSION_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = STAFF_SESSION_SECONDS
