@@ -2,10 +2,11 @@
 
 `opened()` reads an upload's header and refuses it, before a pixel is decoded, when it
 claims more than MAX_PIXELS pixels (Pillow's own guard only warns up to twice its
-89-megapixel default); an animation's frames count together, and there are at most
-MAX_FRAMES of them. Whatever fails to open or to decode is refused with a message,
+89-megapixel default); whatever fails to open or to decode is refused with a message,
 as a form error. `pixels()` gives a frame turned upright as the camera said, in sRGB,
 with no metadata at all: no EXIF, XMP, comments, text chunks or colour profile.
+`reencoded()` makes an editor's upload again from its pixels; an animation may have at
+most MAX_FRAMES frames, which count together against MAX_PIXELS.
 """
 
 import io
@@ -35,12 +36,11 @@ def refusal(message, code):
 
 
 @contextmanager
-def opened(upload, frames=1):
-    """The upload as a Pillow image, its header read and checked, no pixel decoded yet.
+def opened(upload):
+    """The upload as a Pillow image, its header read and its size checked, no pixel decoded yet.
 
-    `frames`: how many of its frames will be decoded (None: all of them). Raises a
-    ValidationError if it is not a JPEG, PNG, GIF or WebP image, is too large, or
-    fails to decode inside the block.
+    Raises a ValidationError if it is not a JPEG, PNG, GIF or WebP image, is too
+    large, or fails to decode inside the block.
     """
     upload.seek(0)
     try:
@@ -51,7 +51,7 @@ def opened(upload, frames=1):
         raise refusal(NOT_AN_IMAGE, "not_an_image") from error
     with image:
         try:
-            check_size(image, frame_count(image) if frames is None else frames)
+            check_size(image)
             yield image
         except TOO_BIG as error:
             raise refusal(TOO_LARGE, "too_large") from error
@@ -115,9 +115,10 @@ ANIMATED = ("PNG", "GIF", "WEBP")
 def reencoded(upload, box, quality):
     """The uploaded image made again from its pixels, fitted within `box` (never enlarged), in its own
     format: (bytes, file extension). An animation keeps its frames and their timing."""
-    with opened(upload, frames=None) as image:
+    with opened(upload) as image:
         image_format = image.format if image.format in EXTENSIONS else "JPEG"  # a camera's MPO is a JPEG
-        count = image.n_frames if image_format in ANIMATED else 1
+        count = frame_count(image) if image_format in ANIMATED else 1
+        check_size(image, count)
         frames, durations = [], []
         for index in range(count):
             image.seek(index)

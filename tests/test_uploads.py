@@ -237,6 +237,16 @@ def test_a_photo_is_stored_upright_as_its_camera_said(editor_client, media_root)
     assert bottom[2] > 200 and bottom[0] < 60
 
 
+def test_a_cameras_multi_picture_jpeg_is_stored_as_a_jpeg_of_its_main_picture(editor_client, media_root):
+    buffer = io.BytesIO()
+    main, second = Image.new("RGB", (60, 40), (200, 0, 0)), Image.new("RGB", (60, 40), (0, 0, 200))
+    main.save(buffer, "MPO", save_all=True, append_images=[second])
+    kept = stored(media_root, upload(editor_client, buffer.getvalue(), "image/jpeg", "photo.jpg"))
+    with Image.open(io.BytesIO(kept)) as image:
+        assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1
+        assert image.getpixel((30, 20))[0] > 180
+
+
 def swapped_profile():
     """The sRGB profile with its red and green colorants swapped: what it calls red, screens show green."""
     profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
