@@ -14,7 +14,7 @@ from PIL import Image, ImageOps
 from articles import rendering
 from articles.models import FAQ, Article, Contributor
 
-from . import drafts, revisions, workflow
+from . import drafts, images, revisions, workflow
 
 REFERENCES_PREFIX = "references"
 
@@ -173,8 +173,6 @@ class OrderedRowsFormSet(forms.BaseInlineFormSet):
 
 
 PHOTO_SIZE = 400
-PHOTO_PIXELS = 40_000_000  # more than any camera's; a larger image is refused before it is decoded
-TOO_LARGE = "This image is too large; upload one of at most 40 megapixels."
 
 
 class PhotoField(forms.ImageField):
@@ -186,7 +184,7 @@ class PhotoField(forms.ImageField):
             return super().to_python(data)
         except forms.ValidationError as error:
             if isinstance(error.__cause__, Image.DecompressionBombError):
-                raise forms.ValidationError(TOO_LARGE, code="too_large") from error
+                raise forms.ValidationError(images.TOO_LARGE, code="too_large") from error
             raise
 
 
@@ -214,27 +212,13 @@ class ContributorAdminForm(forms.ModelForm):
         return role
 
 
-def on_white(image):
-    """The image in RGB, any transparency laid over white (as a JPEG has none, it would turn black)."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    return image.convert("RGB")
-
-
 def portrait(upload):
-    """The uploaded photo cut square from its centre, PHOTO_SIZE wide, as a JPEG; a form error if it
-    is not an image Pillow reads, or has more than PHOTO_PIXELS pixels."""
-    try:
-        with Image.open(upload) as image:
-            if image.width * image.height > PHOTO_PIXELS:
-                raise forms.ValidationError(TOO_LARGE, code="too_large")
-            upright = on_white(ImageOps.exif_transpose(image))
-            square = ImageOps.fit(upright, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise forms.ValidationError("Upload a JPEG, PNG, GIF or WebP photo; this file is not one.") from error
-    square.info.clear()  # resizing carries the upload's comment and other metadata along
+    """The uploaded photo cut square from its centre, PHOTO_SIZE wide, as a JPEG with nothing but its
+    pixels; a form error if it is not an image Pillow reads, or is too large (images.opened)."""
+    with images.opened(upload) as image:
+        upright = images.on_white(images.pixels(image))
+        square = ImageOps.fit(upright, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
+    square.info.clear()  # resizing carries metadata along
     out = io.BytesIO()
     square.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")

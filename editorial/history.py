@@ -3,20 +3,58 @@
 Each restore or recover form is opened at the edit count it will be judged by,
 read under a row lock, so a form opened before someone else's save is refused
 (editorial.forms.ArticleAdminForm); restored rows are derived once.
+
+Restoring a revision deletes the rows added since. Someone who may not delete a kind
+of row (editors may not) is refused a restore that would delete one, the rows named,
+as Django's admin refuses a deletion that would take along objects the user may not
+delete: a restore brings back the revision its preview shows, or nothing.
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_permission_codename
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.derivation import defer, deriving_once
-from articles.models import Article
+from articles.models import ROWS, Article
 
 from . import drafts, revisions, signoffs
 from .forms import locked_edit_count
+from .models import Draft
+
+
+def current_rows(article):
+    """The article's rows as its change page shows them: its draft's if it has one, else the stored ones."""
+    draft = Draft.objects.filter(article=article).select_related("revision").first()
+    if draft is not None:
+        return revisions.article_in(draft.revision, article.pk, derive=False).rows
+    return {name: list(getattr(article, name).all()) for name, _ in ROWS}
+
+
+def undeletable_rows(user, article, version):
+    """The rows the article has now that restoring `version` would delete and `user` may not delete."""
+    restored = revisions.article_at(version, derive=False).rows
+    now = current_rows(article)
+    found = []
+    for name, model in ROWS:
+        if not user.has_perm(f"{model._meta.app_label}.{get_permission_codename('delete', model._meta)}"):
+            kept = {row.pk for row in restored[name]}
+            found += [row for row in now[name] if row.pk not in kept]
+    return found
+
+
+def refusal(rows):
+    """Why a restore was refused, naming the rows it would have deleted."""
+    what, them = ("a row", "it") if len(rows) == 1 else (f"{len(rows)} rows", "them")
+    named = "; ".join(f"{row._meta.verbose_name} “{row}”" for row in rows)
+    return (
+        f"This revision was not restored, and nothing was changed: restoring it would delete {what} added "
+        f"since it was saved, which your account may not delete: {named}. Someone who may delete {them} can "
+        "restore it, or you can edit the article to bring back what you need."
+    )
 
 
 class HistoryAdmin(VersionAdmin):
@@ -26,6 +64,9 @@ class HistoryAdmin(VersionAdmin):
         return form
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        refused = self.refuse_deleting(request, object_id, version_id)
+        if refused is not None:
+            return refused
         preview = reverse("admin:articles_article_revision_preview", args=[object_id, version_id])
         article_pk = int(object_id) if str(object_id).isdigit() else None
         # A published article's restored revision becomes its draft, like any edit to it.
@@ -40,6 +81,18 @@ class HistoryAdmin(VersionAdmin):
             )
         self.after_save(request, article_pk, space)
         return response
+
+    def refuse_deleting(self, request, object_id, version_id):
+        """Back to the history, saying why, if restoring the revision would delete rows the user may not delete."""
+        article = Article.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if article is None or not self.has_change_permission(request, article):
+            return None  # the admin's own answer: a 403, a 404 or "does not exist"
+        version = revisions.versions_of(article.pk).filter(pk=version_id).first()
+        rows = undeletable_rows(request.user, article, version) if version else []
+        if not rows:
+            return None
+        self.message_user(request, refusal(rows), messages.ERROR)
+        return redirect("admin:articles_article_history", article.pk)
 
     def after_save(self, request, article_pk, space):
         """After a POST to a change or restore page: withdraw a review request made of a reviewer the

@@ -3,30 +3,37 @@ Markdown editor's preview and image upload (the review's pages are in review_vie
 
 The history views are the article admin's (wired in its get_urls, behind its
 permission checks). django-markdownx ships its preview and upload views without
-any login check; the subclasses here add one (403 for anyone who may not edit
-articles) and accept only raster images whose bytes, not their declared type,
-say JPEG, PNG, GIF or WebP.
+any login check; the ones here add one (403 for anyone who may not edit articles),
+answer POST only (405 otherwise), count each account's requests against a rate
+(settings.RATE_LIMITS, "preview" and "upload": 429 past it), refuse what they
+cannot use with a 400 and a message, and store an image only as a JPEG, PNG, GIF or
+WebP made again from its pixels (editorial.images).
 """
 
+import posixpath
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from markdownx.exceptions import MarkdownxImageUploadError
+from django.utils.decorators import method_decorator
+from django.views import View
+from django_ratelimit.decorators import ratelimit
 from markdownx.forms import ImageForm
-from markdownx.views import ImageUploadView, MarkdownifyView
-from PIL import Image, UnidentifiedImageError
+from markdownx.views import MarkdownifyView
 
 from articles.models import Article, HistoryEntry
 from articles.views import article_context
 
-from . import compare, revisions, signoffs
-
-RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+from . import compare, images, revisions, signoffs
 
 
 def compare_revisions(model_admin, request, object_id):
@@ -94,30 +101,65 @@ class EditorsOnly(PermissionRequiredMixin):
         return self.request.user.is_staff and super().has_permission()
 
 
-class RasterImageForm(ImageForm):
-    def clean(self):
-        upload = super().clean()
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-                image_format = image.format
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            image_format = None
-        if image_format not in RASTER_FORMATS:
-            raise MarkdownxImageUploadError("Upload a JPEG, PNG, GIF or WebP image; this file is not one.")
-        upload.seek(0)
-        # Stored under the detected type, so a file's name cannot make it HTML or SVG.
-        upload.content_type = Image.MIME[image_format]
-        upload.name = f"image.{RASTER_FORMATS[image_format]}"
-        return upload
+def limited(group):
+    """A view method counted against the rate of `group` (settings.RATE_LIMITS), per account."""
+    return method_decorator(ratelimit(group=group, key="user_or_ip", rate="site_config.limits.rate", block=True))
+
+
+def markdown_max_chars():
+    return getattr(settings, "MARKDOWN_MAX_CHARS", 100_000)
 
 
 class StaffMarkdownifyView(EditorsOnly, MarkdownifyView):
-    pass
+    """The editor's preview of the Markdown in `content`; 400 with a message without it, or over the size limit."""
+
+    http_method_names = ["post"]
+
+    @limited("preview")
+    def post(self, request, *args, **kwargs):
+        content = request.POST.get("content")
+        if content is None:
+            return bad_request("Nothing to preview: send the Markdown as “content”.")
+        if len(content) > markdown_max_chars():
+            return bad_request(
+                f"This text is too long to preview: {len(content):,} characters, "
+                f"at most {markdown_max_chars():,}. Split it, or shorten it."
+            )
+        return super().post(request, *args, **kwargs)
 
 
-class StaffImageUploadView(EditorsOnly, ImageUploadView):
-    form_class = RasterImageForm
+def bad_request(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class RasterImageForm(ImageForm):
+    """An upload to the Markdown editor: a JPEG, PNG, GIF or WebP image by its bytes (whatever its
+    name or declared type say), re-encoded from its pixels (editorial.images) and stored under a random name."""
+
+    def clean(self):
+        upload = super().clean()  # there is a file, of a declared image type, within the size limit
+        box = settings.MARKDOWNX_IMAGE_MAX_SIZE
+        self.content, self.extension = images.reencoded(upload, box["size"], box.get("quality", 85))
+        return upload
+
+    def save(self, commit=True):
+        name = posixpath.join(settings.MARKDOWNX_MEDIA_PATH, f"{uuid.uuid4()}.{self.extension}")
+        name = default_storage.save(name, ContentFile(self.content))
+        return default_storage.url(name)
+
+
+class StaffImageUploadView(EditorsOnly, View):
+    """The editor's image upload (POST, with or without X-Requested-With): JSON with the Markdown
+    that shows the stored image, or 400 with the reasons it was refused."""
+
+    http_method_names = ["post"]
+
+    @limited("upload")
+    def post(self, request, *args, **kwargs):
+        form = RasterImageForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse(form.errors, status=400)
+        return JsonResponse({"image_code": f"![]({form.save()})"})
 
 
 markdownify = StaffMarkdownifyView.as_view()

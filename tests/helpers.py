@@ -7,6 +7,8 @@ import json
 import os
 import secrets
 import socket
+import struct
+import zlib
 from io import BytesIO, StringIO
 
 from bs4 import BeautifulSoup
@@ -56,6 +58,18 @@ def image_bytes(fmt="PNG", size=(40, 30), **save_options):
     buffer = BytesIO()
     Image.new("RGB", size, (20, 120, 110)).save(buffer, fmt, **save_options)
     return buffer.getvalue()
+
+
+def png_claiming_size(width, height):
+    """A PNG whose header claims width x height pixels, with one pixel of data: decoding it would fail,
+    so refusing it as too large shows the size is checked before any decoding."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    pixel = zlib.compress(b"\0\0\0\0")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")
 
 
 def json_ld(page):

@@ -2,8 +2,6 @@
 with a clear message when they cannot be, and shown and served on the contributor's public page."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +11,7 @@ from PIL import Image
 from articles.models import Contributor
 
 from .factories import ArticleFactory, ContributorFactory
-from .helpers import errors_of, image_bytes, soup
+from .helpers import errors_of, image_bytes, png_claiming_size, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -41,18 +39,6 @@ def sideways_photo_with_metadata():
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif, comment=b"taken at 12 Home Street")
     return buffer.getvalue()
-
-
-def png_claiming_size(width, height):
-    """A PNG whose header claims width x height pixels, with one pixel of data: decoding it would fail,
-    so refusing it as too large shows the size is checked before any decoding."""
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    pixel = zlib.compress(b"\0\0\0\0")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")
 
 
 def test_a_photo_is_cut_square_turned_upright_and_stripped_of_its_metadata(editor_client, media_root):

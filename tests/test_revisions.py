@@ -505,6 +505,82 @@ def test_a_deleted_article_is_recovered_with_its_rows(admin_client, edited):
     assert admin_client.get(recovered.get_absolute_url()).status_code == 200
 
 
+# A restore deletes the rows added since: only for those who may delete them
+
+NEW_FAQ = {"order": "2", "question": "Is zinc safe in pregnancy?", "answer": "At the usual doses, yes."}
+
+
+def faq_questions(article):
+    return list(article.faqs.values_list("question", flat=True))
+
+
+def with_faq_added_by(client, article):
+    """The article after `client` saved its change page with one FAQ added; its revision before that is the
+    one to restore."""
+    response = save_change_page(client, article, existing_rows(article, faqs=[NEW_FAQ]))
+    assert response.status_code == 302, errors_of(response)
+    return Article.objects.get(pk=article.pk)
+
+
+def restore_url(article, version):
+    return reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+
+
+def test_an_editor_is_refused_a_restore_that_would_delete_rows_and_nothing_changes(editor_client, zinc):
+    article = with_faq_added_by(editor_client, zinc)
+    latest, before = versions(article)
+    url = restore_url(article, before)
+    refused = [editor_client.get(url), editor_client.post(url, edited_data(article))]
+    for response in refused:
+        assert response.status_code == 302 and response["Location"] == history_url(article)
+    message = messages_on(soup(editor_client.get(history_url(article))))
+    assert "This revision was not restored, and nothing was changed" in message
+    assert "would delete a row added since it was saved, which your account may not delete" in message
+    assert "FAQ “Is zinc safe in pregnancy?”" in message
+    stored = Article.objects.get(pk=article.pk)
+    assert faq_questions(stored) == ["Does zinc prevent colds?", "Is zinc safe in pregnancy?"]
+    assert stored.edit_count == article.edit_count and versions(stored)[0] == latest
+
+
+def test_an_editor_restores_a_revision_that_deletes_no_row(editor_client, zinc):
+    response = save_change_page(editor_client, zinc, title="Zinc, briefly")
+    assert response.status_code == 302, errors_of(response)
+    _, before = versions(zinc)
+    url = restore_url(zinc, before)
+    response = post_form(editor_client, url, soup(editor_client.get(url)))
+    assert response.status_code == 302, errors_of(response)
+    assert Article.objects.get(pk=zinc.pk).title == "Does zinc shorten colds?"
+
+
+def test_whoever_may_delete_the_rows_at_stake_gets_the_full_restore(editor_client, editor, zinc):
+    article = with_faq_added_by(editor_client, zinc)
+    _, before = versions(article)
+    editor.user_permissions.add(Permission.objects.get(codename="delete_faq"))  # FAQs only: all that is at stake
+    url = restore_url(article, before)
+    response = post_form(editor_client, url, soup(editor_client.get(url)))
+    assert response.status_code == 302, errors_of(response)
+    assert faq_questions(Article.objects.get(pk=article.pk)) == ["Does zinc prevent colds?"]
+
+
+def test_an_editor_is_refused_a_restore_that_would_drop_a_row_from_a_published_articles_draft(editor_client, client):
+    article = ArticleFactory(title="Zinc and colds", body="## Evidence\n\nAs published.")
+    FAQFactory(article=article, order=1, question="Does zinc prevent colds?", answer="Not clearly.")
+    response = save_change_page(
+        editor_client, article, existing_rows(article, faqs=[NEW_FAQ]), change_note="Added an FAQ."
+    )
+    assert response.status_code == 302, errors_of(response)
+    draft = Draft.objects.get(article=article)
+    as_published = versions(article)[-1]
+    url = restore_url(article, as_published)
+    response = editor_client.post(url, {**edited_data(article), "change_note": "Back to what readers see."})
+    assert response.status_code == 302 and response["Location"] == history_url(article)
+    assert "FAQ “Is zinc safe in pregnancy?”" in messages_on(soup(editor_client.get(history_url(article))))
+    assert Draft.objects.get(article=article).revision == draft.revision
+    page = soup(editor_client.get(change_url(article)))
+    assert page.select_one("input[name='faqs-1-question']")["value"] == "Is zinc safe in pregnancy?"
+    assert "Is zinc safe in pregnancy?" not in client.get(article.get_absolute_url()).content.decode()
+
+
 # No lost edits
 
 

@@ -1,0 +1,67 @@
+"""The Markdown editor's preview: POST only, a 400 with a message for what it cannot preview, limited per account.
+
+What it renders, and that it stays inert, is in test_security."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from .helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/markdownx/markdownify/"
+
+
+def test_the_preview_renders_what_it_is_sent(editor_client):
+    response = editor_client.post(URL, {"content": "## Dosage\n\nTake it with food."})
+    assert response.status_code == 200
+    assert '<h2 id="dosage">Dosage</h2>' in response.content.decode()
+
+
+def test_a_preview_without_content_is_refused_with_a_message(editor_client):
+    response = editor_client.post(URL, {"text": "# Not the field the editor sends"})
+    assert response.status_code == 400
+    assert "Nothing to preview" in response.content.decode()
+
+
+def test_a_preview_of_more_than_the_limit_is_refused_with_a_message(editor_client, settings):
+    settings.MARKDOWN_MAX_CHARS = 50
+    assert editor_client.post(URL, {"content": "x" * 50}).status_code == 200
+    response = editor_client.post(URL, {"content": "x" * 51})
+    assert response.status_code == 400
+    assert (
+        response.content.decode()
+        == "This text is too long to preview: 51 characters, at most 50. Split it, or shorten it."
+    )
+
+
+def test_the_limit_is_a_hundred_thousand_characters_unless_set(editor_client):
+    assert editor_client.post(URL, {"content": "word " * 20_000}).status_code == 200
+    assert editor_client.post(URL, {"content": "word " * 20_000 + "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete", "options"])
+def test_the_preview_answers_post_only(editor_client, method):
+    response = getattr(editor_client, method)(URL)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+def test_previews_are_limited_per_account(editor_client, django_user_model, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "preview": "3/h"}
+    for _ in range(3):
+        assert editor_client.post(URL, {"content": "Text."}).status_code == 200
+    limited = editor_client.post(URL, {"content": "Text."})
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) > 0
+    assert "The editor has asked for many previews in a short while." in limited.content.decode()
+    other = django_user_model.objects.create_user("other-editor", is_staff=True)
+    other.groups.add(Group.objects.get(name="Editors"))
+    assert signed_in(other).post(URL, {"content": "Text."}).status_code == 200
+
+
+def test_requests_refused_before_the_preview_are_not_counted(editor_client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "preview": "1/h"}
+    for _ in range(3):
+        assert editor_client.get(URL).status_code == 405
+    assert editor_client.post(URL, {"content": "Text."}).status_code == 200
