@@ -59,7 +59,18 @@ class PageKey:
         self.etag = f'"{tag[:32]}"'
         self.storage_key = f"page:{tag}"
 
+    def etag_matches(self, request):
+        """Whether the reader holds this very page. Only a page that exists was ever sent
+        with its ETag, so a match also says the page exists."""
+        return self.etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+
     def not_modified(self, request):
+        """Whether the request's preconditions make it a 304, for a page known to exist.
+
+        `If-None-Match: *` and If-Modified-Since say nothing of whether the page
+        exists; a page that does not exist is answered 404 whatever they say
+        (RFC 9110, 13.1.2 and 13.2.1).
+        """
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match is not None:
             tags = parse_etags(if_none_match)
