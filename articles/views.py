@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
+from django_ratelimit.decorators import ratelimit
 
 from pagecache.pages import page_key, public_page
 from pagecache.store import TolerantCache
@@ -298,14 +299,15 @@ def contributor_detail(request, slug):
     )
 
 
+@ratelimit(group="search", key="ip", rate="site_config.limits.rate", block=True)
 @first_page_redirect
 def search(request):
     """Full-text search over published articles (articles.search).
 
     Template: articles/search.html; context: query, page_obj (a ListPage of
-    Article, each with .snippet) or None for an empty query. A page past the
-    last result is a 404, like a list's. Not a public page: every query would be
-    a stored copy of its own.
+    Article, each with .snippet) or None for an empty query. Limited per address
+    (RATE_LIMITS["search"]); a page past the last result is a 404, like a list's.
+    Not a public page: every query would be a stored copy of its own.
     """
     query = site_search.clean_query(request.GET.get("q"))
     number = page_number(request)
