@@ -6,7 +6,6 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
-from django_ratelimit.decorators import ratelimit
 
 from pagecache.pages import page_key, public_page
 from pagecache.store import TolerantCache
@@ -14,9 +13,11 @@ from pagecache.store import TolerantCache
 from . import charts, rendering, structured_data
 from . import rows as article_rows
 from . import search as site_search
+from .limits import RateLimit
 from .models import Article, Contributor, SlugRedirect, Topic, published_q, reviewed_by_q
 
 RELATED_COUNT = 4
+SEARCH_LIMIT = RateLimit("search")
 remembered = TolerantCache()  # related-article ids, per content version
 
 
@@ -299,7 +300,7 @@ def contributor_detail(request, slug):
     )
 
 
-@ratelimit(group="search", key="ip", rate="site_config.limits.rate", block=True)
+@SEARCH_LIMIT
 @first_page_redirect
 def search(request):
     """Full-text search over published articles (articles.search).

@@ -1,8 +1,11 @@
 """Rate limits on what readers can make the site work hard for (search), counted per address."""
 
-import pytest
-from django.test import Client, RequestFactory
+import logging
 
+import pytest
+from django.test import Client, RequestFactory, override_settings
+
+from articles import views
 from site_config.client import client_ip
 
 from .factories import ArticleFactory
@@ -75,6 +78,25 @@ def test_behind_a_proxy_the_address_it_saw_is_counted(settings, three_searches):
 def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, three_searches):
     statuses = [search(client, x_forwarded_for=f"198.51.100.{n}").status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+)
+def test_when_the_cache_is_down_searches_are_served_uncounted_with_a_warning(three_searches, caplog, monkeypatch):
+    monkeypatch.setattr(views.SEARCH_LIMIT, "paused_until", 0.0)  # the pause this starts ends with the test
+    client = Client()
+    with caplog.at_level(logging.WARNING, logger="articles.limits"):
+        responses = [search(client) for _ in range(5)]
+    assert [r.status_code for r in responses] == [200] * 5
+    assert "Iron and fatigue" in responses[-1].content.decode()
+    assert any("Rate limit 'search' not counted" in r.getMessage() for r in caplog.records)
 
 
 # The client's address
