@@ -1,3 +1,6 @@
+import re
+from functools import wraps
+
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -10,9 +13,11 @@ from pagecache.store import TolerantCache
 from . import charts, rendering, structured_data
 from . import rows as article_rows
 from . import search as site_search
+from .limits import RateLimit
 from .models import Article, Contributor, SlugRedirect, Topic, published_q, reviewed_by_q
 
 RELATED_COUNT = 4
+SEARCH_LIMIT = RateLimit("search")
 remembered = TolerantCache()  # related-article ids, per content version
 
 
@@ -37,11 +42,50 @@ class ListPage:
         return iter(self.object_list)
 
 
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")  # ASCII digits, no leading zero: pages 1 to 999,999
+
+
+def page_param(values):
+    """The canonical text of a list's `page` parameter, from its values: what its pages are stored under.
+
+    '' without one, the number from page 2 on. ValueError for anything else: a
+    repeated or empty parameter, a number written another way (a leading zero,
+    a sign, spaces, a decimal point, another script's digits), 0, a number past
+    999,999, and 1, whose page's address has no parameter.
+    """
+    if not values:
+        return ""
+    if len(values) == 1 and values[0] != "1" and PAGE_NUMBER.fullmatch(values[0]):
+        return values[0]
+    raise ValueError(f"not a page's own address: page={values!r}")
+
+
 def page_number(request):
-    number = request.GET.get("page") or "1"
-    if not number.isdigit() or int(number) < 1:
-        raise Http404("No such page.")
-    return int(number)
+    """The page of a list the request asks for; 404 when its address is not that page's own."""
+    try:
+        text = page_param(request.GET.getlist("page"))
+    except ValueError:
+        raise Http404("No such page.") from None
+    return int(text) if text else 1
+
+
+def first_page_redirect(view):
+    """`?page=1` answers 301 to the address without it, the one the first page's canonical link names."""
+
+    @wraps(view)
+    def redirected(request, *args, **kwargs):
+        if request.GET.getlist("page") == ["1"]:
+            rest = request.GET.copy()
+            del rest["page"]
+            return HttpResponsePermanentRedirect(f"{request.path}?{rest.urlencode()}" if rest else request.path)
+        return view(request, *args, **kwargs)
+
+    return redirected
+
+
+def canonical_list_path(request, page_obj):
+    """A list page's canonical address: the first page's has no parameter."""
+    return request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}"
 
 
 def listing(request, queryset):
@@ -52,7 +96,8 @@ def listing(request, queryset):
     return page
 
 
-@public_page(query=["page"])
+@public_page(query={"page": page_param})
+@first_page_redirect
 def article_list(request):
     """Published articles, newest first, as cards.
 
@@ -65,7 +110,7 @@ def article_list(request):
         "articles/article_list.html",
         {
             "page_obj": page_obj,
-            "canonical_path": request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}",
+            "canonical_path": canonical_list_path(request, page_obj),
             "json_ld": structured_data.to_script(graph) if graph else None,
         },
     )
@@ -191,7 +236,8 @@ def topic_list(request):
     return render(request, "articles/topic_list.html", {"topics": topics, "canonical_path": request.path})
 
 
-@public_page(query=["page"])
+@public_page(query={"page": page_param})
+@first_page_redirect
 def topic_detail(request, slug):
     """One Topic and its published articles, newest first.
 
@@ -208,7 +254,7 @@ def topic_detail(request, slug):
         {
             "topic": topic,
             "page_obj": page_obj,
-            "canonical_path": request.path,
+            "canonical_path": canonical_list_path(request, page_obj),
             "json_ld": structured_data.to_script(structured_data.topic_graph(topic)),
         },
     )
@@ -232,7 +278,8 @@ def contributor_list(request):
     )
 
 
-@public_page(query=["page"])
+@public_page(query={"page": page_param})
+@first_page_redirect
 def contributor_detail(request, slug):
     """One Contributor: credentials, bio, and the published articles they wrote or reviewed.
 
@@ -247,22 +294,26 @@ def contributor_detail(request, slug):
         {
             "contributor": contributor,
             "page_obj": page_obj,
-            "canonical_path": request.path if page_obj.number == 1 else f"{request.path}?page={page_obj.number}",
+            "canonical_path": canonical_list_path(request, page_obj),
             "json_ld": structured_data.to_script(structured_data.contributor_graph(contributor)),
         },
     )
 
 
+@SEARCH_LIMIT
+@first_page_redirect
 def search(request):
     """Full-text search over published articles (articles.search).
 
     Template: articles/search.html; context: query, page_obj (a ListPage of
-    Article, each with .snippet) or None for an empty query.
+    Article, each with .snippet) or None for an empty query. Limited per address
+    (RATE_LIMITS["search"]); a page past the last result is a 404, like a list's.
+    Not a public page: every query would be a stored copy of its own.
     """
     query = site_search.clean_query(request.GET.get("q"))
+    number = page_number(request)
     page_obj = None
     if query:
-        number = page_number(request)
         per_page = settings.ARTICLES_PER_PAGE
         hits = site_search.search(query, (number - 1) * per_page, per_page + 1)
         found = Article.objects.published().for_list().in_bulk([hit.article_id for hit in hits])
@@ -273,6 +324,8 @@ def search(request):
                 article.snippet = site_search.highlighted(hit.snippet)
                 rows.append(article)
         page_obj = ListPage(rows, number, per_page)
+    if number > 1 and not (page_obj and page_obj.object_list):
+        raise Http404("No such page.")
     return render(request, "articles/search.html", {"query": query, "page_obj": page_obj})
 
 

@@ -12,7 +12,9 @@ Two middlewares share the work (the system check pagecache.E00x keeps them in or
   running the rest of the stack; on a miss it stores what the stack returns.
 - PageValidatorsMiddleware, inside the security middlewares, adds ETag and
   Last-Modified to public pages and answers conditional requests with 304 when
-  no stored copy exists (the page cache off, or the copy evicted).
+  no stored copy exists (the page cache off, or the copy evicted): at once for
+  the page's own ETag, and for `If-None-Match: *` or If-Modified-Since only
+  after the view has shown that the page exists (a missing page stays a 404).
 
 If the cache backend fails (Redis down), pages are rendered from the database
 and a warning is logged; the backend is retried after a short pause.
@@ -33,6 +35,11 @@ UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "x-cache"}
 NOT_MODIFIED_DROPS = {"content-type", "content-length", "content-language"}
 
 
+def not_modified(headers):
+    """A 304 for a page sent with these headers: the same, but for those that describe a body."""
+    return HttpResponseNotModified(headers={k: v for k, v in headers if k.lower() not in NOT_MODIFIED_DROPS})
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,10 +53,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         stored = self.cache.get(key.storage_key)
         if stored is not None:
-            if key.not_modified(request):
-                return HttpResponseNotModified(
-                    headers={k: v for k, v in stored["headers"] if k.lower() not in NOT_MODIFIED_DROPS}
-                )
+            if key.not_modified(request):  # a stored page exists: any precondition may be answered
+                return not_modified(stored["headers"])
             return HttpResponse(stored["content"], headers={**dict(stored["headers"]), "X-Cache": "hit"})
         response = self.get_response(request)
         if getattr(response, "storable_page", False):
@@ -67,7 +72,7 @@ class PageValidatorsMiddleware:
         key = page_key(request)
         if key is None:
             return self.get_response(request)
-        if key.not_modified(request):
+        if key.etag_matches(request):
             response = HttpResponseNotModified()
             response["ETag"] = key.etag
             response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
@@ -80,6 +85,8 @@ class PageValidatorsMiddleware:
             response["Last-Modified"] = http_date(last_modified_for(key.version.changed_at, datetime.now(UTC)))
             response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
             patch_vary_headers(response, ["Cookie"])
+            if key.not_modified(request):  # `*` or a date: answered once the page is known to exist
+                return not_modified(response.items())
             response.storable_page = True
         return response
 

@@ -6,6 +6,8 @@ outermost trusted proxy saw, counted from the right, so a client cannot choose
 it by sending its own header.
 """
 
+import ipaddress
+
 from django.conf import settings
 
 
@@ -17,5 +19,14 @@ def client_ip(request):
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     if len(hops) < proxies:
-        return hops[0] if hops else remote
-    return hops[-proxies]
+        return address(hops[0], remote) if hops else remote
+    return address(hops[-proxies], remote)
+
+
+def address(text, fallback):
+    """text, if it is an IP address; else (a proxy's "unknown", an address with a port, whatever a
+    client wrote) fallback, rather than a value no limit can count."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return fallback

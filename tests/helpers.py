@@ -10,11 +10,13 @@ import socket
 import struct
 import zlib
 from io import BytesIO, StringIO
+from unittest import mock
 
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.backends.utils import CursorWrapper
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -95,6 +97,11 @@ def queries_for(client, url):
         response = client.get(url)
     assert response.status_code == 200
     return len(captured)
+
+
+def database_down():
+    """Every query fails as it does when the database cannot be reached (a context manager)."""
+    return mock.patch.object(CursorWrapper, "execute", side_effect=OperationalError("connection refused"))
 
 
 # People and revisions

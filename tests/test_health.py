@@ -3,17 +3,13 @@
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
-from django.db.backends.utils import CursorWrapper
 from django.test import Client, override_settings
+
+from .helpers import database_down
 
 pytestmark = pytest.mark.django_db
 
 ARTICLE = "/articles/does-magnesium-help-osteoporosis/"
-
-
-def database_down():
-    return mock.patch.object(CursorWrapper, "execute", side_effect=OperationalError("connection refused"))
 
 
 def test_healthz_reports_ok(client):

@@ -131,7 +131,7 @@ def test_a_server_whose_clock_runs_behind_still_shows_a_version_s_scheduled_arti
 def test_query_parameters_the_page_does_not_read_share_its_copy(client, article):
     assert get(client, "/?utm_source=newsletter")["X-Cache"] == "miss"
     assert get(client, "/")["X-Cache"] == "hit"
-    assert get(client, "/?page=1")["X-Cache"] == "miss"
+    assert get(client, "/?page=1")["Location"] == "/"  # not a copy of its own: the first page's address
 
 
 def warm(client, article):
@@ -227,6 +227,37 @@ def test_not_found_pages_are_not_stored(client):
     assert "X-Cache" not in get(client, "/articles/nothing-here/")
 
 
+# Preconditions: only a page that exists answers 304 (RFC 9110, 13.2.1)
+
+LATER = "Fri, 01 Jan 2100 00:00:00 GMT"
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["cache-on", "cache-off"])
+@pytest.mark.parametrize("headers", [{"if_none_match": "*"}, {"if_modified_since": LATER}], ids=["star", "date"])
+def test_a_page_that_does_not_exist_is_404_whatever_the_preconditions(client, article, settings, page_cache, headers):
+    settings.PAGE_CACHE = page_cache
+    draft = ArticleFactory(title="Unreviewed draft", draft=True)
+    for url in ("/articles/nothing-here/", draft.get_absolute_url(), "/?page=2", "/topics/nothing-here/"):
+        response = get(client, url, **headers)
+        assert response.status_code == 404, url
+        assert "We can’t find that page" in response.content.decode(), url
+        assert "ETag" not in response, url
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["cache-on", "cache-off"])
+@pytest.mark.parametrize("headers", [{"if_none_match": "*"}, {"if_modified_since": LATER}], ids=["star", "date"])
+def test_a_page_that_exists_is_304_for_any_precondition_it_meets(client, article, settings, page_cache, headers):
+    settings.PAGE_CACHE = page_cache
+    first = get(client, article.get_absolute_url(), **headers)  # nothing stored yet: rendered, then answered
+    assert first.status_code == 304
+    assert first.content == b"" and first["ETag"] and "Content-Type" not in first
+    get(client, article.get_absolute_url())
+    stored = get(client, article.get_absolute_url(), **headers)  # a stored copy (when the cache is on)
+    assert stored.status_code == 304
+    assert stored["ETag"] == first["ETag"]
+    assert get(client, article.get_absolute_url(), if_none_match='"another", "tag"').status_code == 200
+
+
 def test_unknown_hosts_are_refused_even_for_stored_pages(client, article):
     warm(client, article)
     assert client.get(HOME, headers={"host": "evil.example"}).status_code == 400
@@ -285,7 +316,7 @@ def test_the_middlewares_out_of_order_fail_the_system_check(settings):
     from django.core import checks
 
     def problems():
-        return {error.id for error in checks.run_checks(tags=[checks.Tags.caches]) if error.id.startswith("pagecache")}
+        return {error.id for error in checks.run_checks(tags=[checks.Tags.caches]) if error.id.startswith("pagecache.")}
 
     assert problems() == set()
     cache, validators = "pagecache.middleware.PageCacheMiddleware", "pagecache.middleware.PageValidatorsMiddleware"

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "site_config.middleware.SecurityHeadersMiddleware",  # first: no response leaves without them
     "site_config.middleware.LoopbackDebugMiddleware",
     "site_config.middleware.HealthCheckMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
@@ -240,6 +241,38 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# No other site's pages may load our files (images, scripts, styles) into theirs; feed readers
+# and link previews fetch from their own servers, which this does not concern.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Powerful browser features no page uses, denied to every page and anything it might embed
+# (names Chromium knows: it warns in the console about any other).
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+]
 
 # Rate limits, counted in the cache (shared by every worker and server when CACHE_URL
 # names Redis), per address for readers and per account for staff. A request over
