@@ -24,10 +24,12 @@ RATE = "site_config.limits.rate"
 
 
 class RateLimit:
-    """A decorator: at most RATE_LIMITS[group] requests to the view per client address."""
+    """A decorator: at most RATE_LIMITS[group] requests to the view per client address
+    (key="ip"), or per account where staff are signed in (key="user_or_ip")."""
 
-    def __init__(self, group):
+    def __init__(self, group, key="ip"):
         self.group = group
+        self.key = key
         self.paused_until = 0.0
 
     def __call__(self, view):
@@ -43,7 +45,7 @@ class RateLimit:
         if time.monotonic() < self.paused_until:
             return False
         try:
-            return is_ratelimited(request, group=self.group, key="ip", rate=RATE, increment=True)
+            return is_ratelimited(request, group=self.group, key=self.key, rate=RATE, increment=True)
         except ImproperlyConfigured:
             raise
         except Exception as error:  # any cache backend failure: serve, uncounted

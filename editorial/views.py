@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views import View
-from django_ratelimit.decorators import ratelimit
 from markdownx.forms import ImageForm
 from markdownx.views import MarkdownifyView
 
+from articles.limits import RateLimit
 from articles.models import Article, HistoryEntry
 from articles.views import article_context
 
@@ -101,9 +101,9 @@ class EditorsOnly(PermissionRequiredMixin):
         return self.request.user.is_staff and super().has_permission()
 
 
-def limited(group):
-    """A view method counted against the rate of `group` (settings.RATE_LIMITS), per account."""
-    return method_decorator(ratelimit(group=group, key="user_or_ip", rate="site_config.limits.rate", block=True))
+# Counted per account against settings.RATE_LIMITS; served uncounted while the cache is down.
+PREVIEW_LIMIT = RateLimit("preview", key="user_or_ip")
+UPLOAD_LIMIT = RateLimit("upload", key="user_or_ip")
 
 
 def markdown_max_chars():
@@ -115,7 +115,7 @@ class StaffMarkdownifyView(EditorsOnly, MarkdownifyView):
 
     http_method_names = ["post"]
 
-    @limited("preview")
+    @method_decorator(PREVIEW_LIMIT)
     def post(self, request, *args, **kwargs):
         content = request.POST.get("content")
         if content is None:
@@ -154,7 +154,7 @@ class StaffImageUploadView(EditorsOnly, View):
 
     http_method_names = ["post"]
 
-    @limited("upload")
+    @method_decorator(UPLOAD_LIMIT)
     def post(self, request, *args, **kwargs):
         form = RasterImageForm(request.POST, request.FILES)
         if not form.is_valid():

@@ -65,3 +65,19 @@ def test_requests_refused_before_the_preview_are_not_counted(editor_client, sett
     for _ in range(3):
         assert editor_client.get(URL).status_code == 405
     assert editor_client.post(URL, {"content": "Text."}).status_code == 200
+
+
+def test_with_the_cache_down_previews_are_served_uncounted(editor_client, settings, monkeypatch):
+    from editorial import views
+
+    monkeypatch.setattr(views.PREVIEW_LIMIT, "paused_until", 0.0)  # the pause this starts ends with the test
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "preview": "1/h"}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    statuses = [editor_client.post(URL, {"content": "Text."}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]

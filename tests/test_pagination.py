@@ -162,3 +162,11 @@ def test_search_is_not_stored(client, lists):
         response = client.get("/search/", {"q": "iron"})
         assert response.status_code == 200
         assert "X-Cache" not in response and "ETag" not in response
+
+
+def test_a_page_of_the_sitemap_is_never_answered_from_another_page_s_copy(client, seed_article, site_pages):
+    first = client.get("/sitemap.xml")
+    assert first.status_code == 200
+    # Every section holds fewer than 50,000 addresses (the home page's holds one), so there is no page 2.
+    assert client.get("/sitemap.xml?p=2").status_code == 404
+    assert client.get("/sitemap.xml?utm_source=x").content == first.content
