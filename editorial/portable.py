@@ -7,6 +7,10 @@ sources, FAQs, references); the body follows the closing `---` line.
 updates the article inside one transaction, so a bad file changes nothing.
 Errors name the file's line and the field at fault.
 
+A file is untrusted input, read with bounded work: at most MAX_FILE_SIZE bytes;
+its YAML read event by event, refusing anchors and aliases, tags and nesting
+deeper than MAX_DEPTH before they cost anything (an export never has them).
+
 Dates: an import that creates an article keeps the file's created and
 updated times (the article moves between databases unchanged); an import that
 updates an existing article is a new edit, so it is updated now.
@@ -56,7 +60,8 @@ class ImportFailed(Exception):
 
 
 class Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data):
+        return True  # every value written out in full: an import refuses anchors and aliases
 
 
 def _represent_str(dumper, text):
@@ -108,6 +113,51 @@ def dump(article):
 
 # Reading
 
+MAX_FILE_SIZE = 500_000  # bytes; an article file is some 15,000
+MAX_DEPTH = 5  # an article file nests three levels deep: a list of rows, a row, its fields
+MAX_NUMBER_LENGTH = 40  # characters; no field holds a longer number, and YAML reads some (1:2:3:...) in quadratic time
+FRONT_LINE = 2  # the front matter's first line in the file
+NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+VALUE_TAGS = {*NUMBER_TAGS, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}  # the rest is read as text
+
+
+def decoded(data, name):
+    """The text of a file read as bytes (MAX_FILE_SIZE + 1 of them are enough); raises ImportFailed."""
+    if len(data) > MAX_FILE_SIZE:
+        raise ImportFailed(
+            [f"{name}: the file is larger than {MAX_FILE_SIZE:,} bytes, the most an article file may be."]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - data.rfind(b"\n", 0, error.start)
+        byte = data[error.start]
+        raise ImportFailed(
+            [f"{name}:{line}: the file is not UTF-8 text (byte 0x{byte:02x} at column {column}); save it as UTF-8."]
+        ) from None
+
+
+def _shown(step):
+    """A key or an index of the file, as an error message names it (a key is shortened, and escaped if
+    it holds what a terminal cannot show)."""
+    if isinstance(step, int):
+        return f"[{step + 1}]"
+    text = step if step.isprintable() else ascii(step)[1:-1]
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _where(path):
+    return "".join(
+        step if step.startswith("[") or not index else f".{step}" for index, step in enumerate(map(_shown, path))
+    )
+
+
+def _problem(name, line, path, message):
+    if len(message) > 1000:  # Django's messages may quote the value
+        message = message[:999] + "…"
+    return f"{name}:{line}: {_where(path)}: {message}" if path else f"{name}:{line}: {message}"
+
 
 @dataclass
 class Source:
@@ -125,57 +175,158 @@ class Source:
         return self.lines.get(path, 1)
 
     def problem(self, path, message):
-        where = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in path).replace(".[", "[")
-        return (
-            f"{self.name}:{self.line(*path)}: {where}: {message}" if where else f"{self.name}:{self.line()}: {message}"
+        return _problem(self.name, self.line(*path), path, message)
+
+
+# libyaml's parser where PyYAML has it (ten times as fast), read event by event: nothing is composed
+# or constructed before it is checked.
+EVENTS_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Refused(Exception):
+    """YAML an article file never holds, at `path` and `line` of the file: reading stops there."""
+
+    def __init__(self, path, line, message):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass
+class Open:
+    """A list or mapping being read: where it is, and for a mapping, the key whose value comes next."""
+
+    value: list | dict
+    path: tuple
+    key: str | None = None
+
+
+def unwanted(event, depth):
+    """Why a YAML node (its first event) has no place in an article file, or "" if it has."""
+    if isinstance(event, yaml.AliasEvent):
+        return f"uses the alias *{_shown(event.anchor)}; write the value out (an article file has no aliases)."
+    if event.anchor is not None:
+        return f"sets the anchor &{_shown(event.anchor)}; an article file has no anchors or aliases."
+    if event.tag is not None:
+        return f"has the tag {_shown(event.tag)}; an article file has no tags."
+    if depth > MAX_DEPTH:
+        return f"is nested more than {MAX_DEPTH} levels deep; an article file never is."
+    return ""
+
+
+class FrontMatter:
+    """The front matter read into data, with the line of every key and list item.
+
+    It stops at the first thing an article file never holds: an anchor or an alias (a
+    few lines of them can stand for billions of values, or for a list inside itself), a
+    tag, or nesting deeper than MAX_DEPTH. A mapping's keys are text; of the other
+    values, numbers, true/false and null are read as YAML reads them, the rest (dates
+    and times too: the fields read them) as text.
+    """
+
+    def __init__(self):
+        self.lines, self.problems, self.open, self.root = {}, [], [], None
+        self.resolver, self.constructor = yaml.resolver.Resolver(), yaml.constructor.SafeConstructor()
+
+    def read(self, front):
+        for event in yaml.parse(front, Loader=EVENTS_LOADER):
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                self.open.pop()
+            elif isinstance(event, yaml.NodeEvent):
+                self.node(event)
+        return self.root
+
+    def node(self, event):
+        line = event.start_mark.line + FRONT_LINE
+        parent = self.open[-1] if self.open else None
+        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            self.key(parent, event, line)
+            return
+        path = () if parent is None else (*parent.path, parent.key if parent.key is not None else len(parent.value))
+        problem = unwanted(event, len(self.open))
+        if problem or (parent is None and self.root is not None):
+            raise Refused(path, line, problem or "the front matter must be one YAML document.")
+        self.lines.setdefault(path, line)  # a key's line stands for its value
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(event, path, line)
+        else:
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if parent is None:
+            self.root = value
+        elif isinstance(parent.value, dict):
+            parent.value[parent.key], parent.key = value, None
+        else:
+            parent.value.append(value)
+        if not isinstance(event, yaml.ScalarEvent):
+            self.open.append(Open(value, path))
+
+    def key(self, mapping, event, line):
+        problem = unwanted(event, 0)
+        if problem or not isinstance(event, yaml.ScalarEvent):
+            raise Refused(mapping.path, line, problem or "a field's name is a word, not a list or a mapping.")
+        if event.value in mapping.value:
+            self.problems.append((line, (*mapping.path, event.value), "appears twice."))
+        mapping.key = event.value
+        self.lines[(*mapping.path, event.value)] = line
+
+    def scalar(self, event, path, line):
+        tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in VALUE_TAGS:
+            return event.value
+        if tag in NUMBER_TAGS and len(event.value) > MAX_NUMBER_LENGTH:
+            self.problems.append((line, path, f"is more than {MAX_NUMBER_LENGTH} characters long for a number."))
+            return None
+        return self.constructor.construct_object(yaml.ScalarNode(tag, event.value))
+
+
+def _front_matter(front, name):
+    """The front matter as data, and the line of each of its keys and items; raises ImportFailed."""
+    unreadable = yaml.reader.Reader.NON_PRINTABLE.search(front)
+    if unreadable:
+        line = front.count("\n", 0, unreadable.start()) + FRONT_LINE
+        character = f"U+{ord(unreadable.group()):04X}"
+        raise ImportFailed(
+            [f"{name}:{line}: the front matter holds the character {character}, which YAML does not allow."]
         )
-
-
-def _mark_lines(node, path, lines, *, offset, problems, name):
-    lines[path] = node.start_mark.line + offset
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key, value in node.value:
-            key_name = key.value
-            if key_name in seen:
-                problems.append(f"{name}:{key.start_mark.line + offset}: {key_name}: appears twice.")
-            seen.add(key_name)
-            _mark_lines(value, (*path, key_name), lines, offset=offset, problems=problems, name=name)
-            lines[(*path, key_name)] = key.start_mark.line + offset
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _mark_lines(item, (*path, index), lines, offset=offset, problems=problems, name=name)
+    reader = FrontMatter()
+    try:
+        data = reader.read(front)
+    except Refused as refused:
+        raise ImportFailed([_problem(name, refused.line, refused.path, refused.message)]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + FRONT_LINE if mark else FRONT_LINE
+        problem = getattr(error, "problem", None) or str(error)
+        raise ImportFailed([f"{name}:{line}: the front matter is not valid YAML: {problem}."]) from None
+    if not isinstance(data, dict):
+        raise ImportFailed([f"{name}:{FRONT_LINE}: the front matter must be a set of 'field: value' lines."])
+    if reader.problems:
+        raise ImportFailed([_problem(name, *problem) for problem in reader.problems])
+    return data, reader.lines
 
 
 def parse(text, name):
     """Split and parse the file; raises ImportFailed on anything but a YAML mapping and a body."""
-    text = text.replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if len(text) > MAX_FILE_SIZE:
+        raise ImportFailed(
+            [f"{name}: the file is longer than {MAX_FILE_SIZE:,} characters, the most an article file may be."]
+        )
+    if not text.strip():
+        raise ImportFailed([f"{name}:1: the file is empty."])
     if not text.startswith("---\n"):
         raise ImportFailed(
             [f"{name}:1: the file must start with a line of three dashes (---) opening the front matter."]
         )
     closing = text.find("\n---\n", 3)
+    if closing == -1 and text.endswith("\n---"):
+        closing = len(text) - 4
     if closing == -1:
         raise ImportFailed([f"{name}: no closing --- line ends the front matter."])
     front = text[4 : closing + 1]
     body = text[closing + 5 :]
     body = body[:-1] if body.endswith("\n") else body
-    body_line = front.count("\n") + 3
-    try:
-        root = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise ImportFailed([f"{name}:{line}: the front matter is not valid YAML: {problem}."]) from error
-    if not isinstance(data, dict):
-        raise ImportFailed([f"{name}:2: the front matter must be a set of 'field: value' lines."])
-    lines, problems = {}, []
-    _mark_lines(root, (), lines, offset=2, problems=problems, name=name)
-    if problems:
-        raise ImportFailed(problems)
-    return Source(name, data, lines, body, body_line)
+    data, lines = _front_matter(front, name)
+    return Source(name, data, lines, body, body_line=front.count("\n") + 3)
 
 
 def load(text, name="article.md", dry_run=False):
