@@ -14,6 +14,7 @@ from editorial import portable
 from editorial.models import Draft, SignOff
 
 from .conftest import SEED_SLUG
+from .helpers import draft_of
 
 pytestmark = pytest.mark.django_db
 
@@ -180,15 +181,39 @@ def test_an_export_holds_no_anchor_alias_or_tag(seed_article):
         ("2024-01-01 25:61:00", "'2024-01-01 25:61:00' cannot be read: hour must be in 0..23."),
         ("2024-01-01T10:61:00+00:00", "'2024-01-01T10:61:00+00:00' cannot be read: minute must be in 0..59."),
         ("25:61", "'25:61' cannot be read: Invalid isoformat string: '25:61'."),
+        ("'0001-01-01T00:00:00+05:00'", "'0001-01-01T00:00:00+05:00' cannot be read: date value out of range."),
         (
             "2024-01-01T10:00:00",
             "'2024-01-01T10:00:00' cannot be read: give a time zone, e.g. 2025-03-18T09:00:00+00:00.",
         ),
+        ("[2024]", "[2024] cannot be read: give a date and time, e.g. 2025-03-18T09:00:00+00:00."),
     ],
 )
 def test_an_impossible_date_or_time_is_refused(seed_article, tmp_path, value, message):
     text, line = changed("published_at: '2025-03-18T09:00:00+00:00'", f"published_at: {value}")
     assert problems(text, tmp_path) == [f"bad.md:{line}: published_at: {message}"]
+
+
+# Topics
+
+
+@pytest.mark.parametrize("name", ["Bone health", "bone HEALTH", " Bone  health ", "'Bone\thealth'"])
+def test_a_new_topic_may_not_take_an_existing_topics_name(seed_article, tmp_path, name):
+    text, line = changed("- slug: minerals\n  name: Minerals", f"- slug: bones\n  name: {name}")
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line + 1}: topics[2].name: the topic 'Bone health' (bone-health) has this name already: "
+        "give its slug, or another name."
+    ]
+
+
+def test_two_new_topics_may_not_share_a_name(seed_article, tmp_path):
+    text, line = changed(
+        "- slug: minerals\n  name: Minerals", "- slug: sleep\n  name: Sleep\n- slug: rest\n  name: SLEEP"
+    )
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line + 3}: topics[3].name: the topic 'Sleep' (sleep) has this name already: "
+        "give its slug, or another name."
+    ]
 
 
 # The file as a whole
@@ -244,7 +269,297 @@ def test_a_file_at_the_size_limit_is_read(seed_article, tmp_path):
     call_command("import_article", str(path), "--dry-run", stdout=StringIO())
 
 
+# Keys and values
+
+
+def test_unknown_keys_are_named_wherever_they_are(seed_article, tmp_path):
+    """(Each change adds a line below the ones before it, so the lines counted before stay right.)"""
+    text, top = changed("nutrient_name: Magnesium", "colour: blue\nnutrient_name: Magnesium")
+    text, person = changed("  kind: organization\n", "  kind: organization\n  age: 3\n", text)
+    text, topic = changed("  name: Minerals\n", "  name: Minerals\n  colour: grey\n", text)
+    text, row = changed("  serving: 1 oz\n", "  serving: 1 oz\n  size: big\n", text)
+    assert problems(text, tmp_path) == [
+        f"bad.md:{top}: colour: is not a field this site knows ({', '.join(portable.KNOWN)}).",
+        f"bad.md:{person + 1}: author.age: is not a contributor field ({', '.join(portable.CONTRIBUTOR_FIELDS)}).",
+        f"bad.md:{topic + 1}: topics[2].colour: is not a topic field (slug, name, description).",
+        f"bad.md:{row + 1}: food_sources[1].size: is not a field of food_sources "
+        "(order, name, category, serving, amount_mg, source).",
+    ]
+
+
+TEXT = "must be text (put it in quotes)."
+LIST = "must be a list (each item on a line starting with '- ')."
+# (what the export has, what the file has instead, the problem on the first line of the change)
+WRONG_TYPES = [
+    ("title: Does Magnesium Help Osteoporosis?", "title: [a, b]", "title: ['a', 'b'] cannot be read: " + TEXT),
+    ("subtitle: Unpacking", "subtitle: {a: 1}\nx: Unpacking", "subtitle: {'a': 1} cannot be read: " + TEXT),
+    ("status: published", "status: [published]", "status: ['published'] cannot be read: " + TEXT),
+    ("lead: Up to", "lead: 60\nx: Up to", "lead: 60 cannot be read: " + TEXT),
+    ("summary: Magnesium is", "summary: true\nx: Magnesium is", "summary: True cannot be read: " + TEXT),
+    ("meta_description: Up", "meta_description: 1.5\nx: Up", "meta_description: 1.5 cannot be read: " + TEXT),
+    ("nutrient_name: Magnesium", "nutrient_name: [Mg]", "nutrient_name: ['Mg'] cannot be read: " + TEXT),
+    ("daily_value_mg: 420.0", "daily_value_mg: [420]", "daily_value_mg: [420] cannot be read: must be a number."),
+    ("daily_value_mg: 420.0", "daily_value_mg: lots", "daily_value_mg: 'lots' cannot be read: must be a number."),
+    ("disclaimer: ''", "disclaimer: [none]", "disclaimer: ['none'] cannot be read: " + TEXT),
+    ("title: Does Magnesium Help Osteoporosis?", "title: null", "title: This field cannot be blank."),
+    ("lead: Up to", "lead:\nx: Up to", "lead: This field cannot be blank."),
+    ("topics:\n- slug: bone-health", "topics: bone-health\nx:\n- slug: bone-health", "topics: " + LIST),
+    ("topics:\n", "topics:\n- bone-health\n", "topics[1]: must be a set of 'field: value' lines."),
+    ("key_points:\n- order: 1", "key_points: {order: 1}\nx:\n- order: 1", "key_points: " + LIST),
+    ("supplement_forms:\n", "supplement_forms: forms\nx:\n", "supplement_forms: " + LIST),
+    ("food_sources:\n", "food_sources: 3\nx:\n", "food_sources: " + LIST),
+    ("faqs:\n", "faqs: true\nx:\n", "faqs: " + LIST),
+    ("references:\n", "references: ''\nx:\n", "references: " + LIST),
+    (
+        "- order: 2\n  title: Supports",
+        "- order: '2'\n  title: Supports",
+        "key_points[2].order: '2' cannot be read: must be a whole number.",
+    ),
+    (
+        "- order: 2\n  title: Supports",
+        "- order: null\n  title: Supports",
+        "key_points[2].order: This field cannot be null.",
+    ),
+    (
+        "- order: 2\n  title: Supports",
+        "- order: 2.5\n  title: Supports",
+        "key_points[2].order: 2.5 cannot be read: must be a whole number.",
+    ),
+    (
+        "  title: Supports",
+        "  title: [Supports]\n  x: Supports",
+        "key_points[2].title: ['Supports'] cannot be read: " + TEXT,
+    ),
+    ("  text: Approximately", "  text: null\n  x: Approximately", "key_points[1].text: This field cannot be blank."),
+    (
+        "  bioavailability: High",
+        "  bioavailability: Superb",
+        "supplement_forms[1].bioavailability: 'Superb' cannot be read: give one of Low, Moderate, Good, High.",
+    ),
+    (
+        "  bioavailability: High",
+        "  bioavailability: [4]",
+        "supplement_forms[1].bioavailability: [4] cannot be read: must be a whole number.",
+    ),
+    (
+        "  bioavailability: High",
+        "  bioavailability: 7",
+        "supplement_forms[1].bioavailability: Value 7 is not a valid choice.",
+    ),
+    ("  amount_mg: 156.0", "  amount_mg: [156]", "food_sources[1].amount_mg: [156] cannot be read: must be a number."),
+    (
+        "  amount_mg: 156.0",
+        "  amount_mg: -1",
+        "food_sources[1].amount_mg: Ensure this value is greater than or equal to 0.",
+    ),
+    ("  question: How", "  question: [How]\n  x: How", "faqs[1].question: ['How'] cannot be read: " + TEXT),
+    ("  year: 2013", "  year: '2013'", "references[2].year: '2013' cannot be read: must be a whole number."),
+    ("  pmid: '23912329'", "  pmid: 23912329", "references[2].pmid: 23912329 cannot be read: " + TEXT),
+    ("  slug: citewell-editorial-team", "  slug: [a]", "author.slug: ['a'] cannot be read: " + TEXT),
+    ("author:\n", "author: [a]\nx:\n", "author: must give the contributor's slug (and name for a new one)."),
+    (
+        "medical_reviewer: null",
+        "medical_reviewer: 12",
+        "medical_reviewer: must give the contributor's slug (and name for a new one).",
+    ),
+    ("- slug: minerals\n", "- slug: null\n", "topics[2].slug: None cannot be read: " + TEXT),
+    ("- slug: minerals\n  name: Minerals", "- name: Minerals", "topics[2]: gives no slug: each topic needs one."),
+]
+
+
+@pytest.mark.parametrize("old, new, problem", WRONG_TYPES, ids=[new.split("\n")[0] for _, new, _ in WRONG_TYPES])
+def test_a_value_of_the_wrong_type_is_refused_with_its_field_and_line(seed_article, tmp_path, old, new, problem):
+    """(A change that splits a line keeps the file valid YAML with the rest under an unknown key, x.)"""
+    text, line = changed(old, new)
+    line += new.startswith("topics:\n")
+    reported = [p for p in problems(text, tmp_path) if "x: is not a" not in p]
+    assert reported == [f"bad.md:{line}: {problem}"]
+
+
+@pytest.mark.parametrize(
+    "old, new, problem",
+    [
+        (
+            "- order: 2\n  title: Supports",
+            f"- order: {10**30}\n  title: Supports",
+            "key_points[2].order: Ensure this value is less than or equal to ",
+        ),
+        ("  year: 2013", f"  year: {10**20}", "references[2].year: Ensure this value is less than or equal to "),
+        (
+            "daily_value_mg: 420.0",
+            "daily_value_mg: .inf",
+            "daily_value_mg: “Infinity” value must be a decimal number.",
+        ),
+        (
+            "daily_value_mg: 420.0",
+            "daily_value_mg: 123456789.5",
+            "daily_value_mg: Ensure that there are no more than 8 digits in total.",
+        ),
+        (
+            "  amount_mg: 156.0",
+            "  amount_mg: 1.25",
+            "food_sources[1].amount_mg: Ensure that there are no more than 1 decimal place.",
+        ),
+    ],
+    ids=["order 10**30", "year 10**20", "infinity", "too many digits", "too many decimals"],
+)
+def test_a_number_out_of_range_is_refused(seed_article, tmp_path, old, new, problem):
+    """(The largest whole number is the database's: PostgreSQL's smallint, SQLite's 64 bits.)"""
+    text, line = changed(old, new)
+    (reported,) = problems(text, tmp_path)
+    assert reported.startswith(f"bad.md:{line}: {problem}")
+
+
+@pytest.mark.parametrize(
+    "old, new, problem",
+    [
+        (
+            "title: Does Magnesium Help Osteoporosis?",
+            "title: " + "t" * 201,
+            "title: Ensure this value has at most 200 characters (it has 201).",
+        ),
+        (
+            "  title: Supports Calcium and Vitamin D",
+            "  title: " + "k" * 121,
+            "key_points[2].title: Ensure this value has at most 120 characters (it has 121).",
+        ),
+        (
+            "- slug: minerals\n  name: Minerals",
+            "- slug: minerals-2\n  name: " + "m" * 81,
+            "topics[2].name: Ensure this value has at most 80 characters (it has 81).",
+        ),
+        (
+            "  name: Citewell Editorial Team",
+            "  name: " + "n" * 121,
+            "author.name: Ensure this value has at most 120 characters (it has 121).",
+        ),
+    ],
+    ids=["title", "key point's title", "new topic's name", "contributor's name"],
+)
+def test_a_string_over_its_fields_length_is_refused(seed_article, tmp_path, old, new, problem):
+    text, line = changed(old, new.replace("  slug: citewell-editorial-team", "  slug: new-team"))
+    if problem.startswith("author"):
+        text, _ = changed("  slug: citewell-editorial-team", "  slug: a-new-team", text)
+    line += problem.startswith("topics")
+    assert problems(text, tmp_path) == [f"bad.md:{line}: {problem}"]
+
+
+# Characters no page shows
+
+
+@pytest.mark.parametrize(
+    "old, new, problem",
+    [
+        (
+            "title: Does Magnesium Help Osteoporosis?",
+            'title: "Bell\\a"',
+            "title: 'Bell\\x07' cannot be read: it holds the character U+0007",
+        ),
+        (
+            f"slug: {SEED_SLUG}",
+            'slug: "does\\0magnesium"',
+            "slug: 'does\\x00magnesium' cannot be read: it holds the character U+0000",
+        ),
+        (
+            "- slug: minerals",
+            '- slug: "min\\0erals"',
+            "topics[2].slug: 'min\\x00erals' cannot be read: it holds the character U+0000",
+        ),
+    ],
+    ids=["bell in a title", "nul in the slug", "nul in a topic's slug"],
+)
+def test_a_control_character_in_a_value_is_refused(seed_article, tmp_path, old, new, problem):
+    text, line = changed(old, new)
+    assert problems(text, tmp_path) == [f"bad.md:{line}: {problem}, which a page cannot show."]
+
+
+def test_half_a_character_is_refused(seed_article, tmp_path, parser):
+    """libyaml refuses the escape of a lone surrogate as it reads; PyYAML's own parser reads it into the text."""
+    text, line = changed("  title: Supports Calcium and Vitamin D", '  title: "\\ud800 Supports"')
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line}: the front matter is not valid YAML: found invalid Unicode character escape code."
+        if parser == "libyaml"
+        else f"bad.md:{line}: key_points[2].title: '\\ud800 Supports' cannot be read: it holds the character "
+        "U+D800, which a page cannot show."
+    ]
+
+
+def test_a_control_character_in_the_body_is_refused_with_its_line(seed_article, tmp_path):
+    text, line = changed("## Conclusion", "## Con\x0bclusion")
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line}: body: it holds the character U+000B, which a page cannot show; remove it."
+    ]
+
+
+# What the model says
+
+
+@pytest.mark.parametrize(
+    "old, new, problem",
+    [
+        (f"slug: {SEED_SLUG}", "slug: Not a slug!", "slug: Enter a valid “slug”"),
+        ("- slug: minerals", "- slug: min erals", "topics[2].slug: Enter a valid “slug”"),
+        ("  slug: citewell-editorial-team", "  slug: the team", "author.slug: Enter a valid “slug”"),
+    ],
+)
+def test_a_slug_that_is_not_a_slug_is_refused(seed_article, tmp_path, old, new, problem):
+    text, line = changed(old, new)
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line}: {problem} consisting of letters, numbers, underscores or hyphens."
+    ]
+
+
+def test_two_rows_with_one_order_are_refused(seed_article, tmp_path):
+    text, line = changed("- order: 3\n  name: Almonds", "- order: 2\n  name: Almonds")
+    assert problems(text, tmp_path) == [f"bad.md:{line}: food_sources[3].order: 2 is used twice in food_sources."]
+
+
+def test_a_missing_order_is_reported_once(seed_article, tmp_path):
+    text, line = changed("- order: 3\n  name: Almonds", "- name: Almonds")
+    text, other = changed("- order: 4\n  name: Spinach", "- name: Spinach", text)
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line}: food_sources[3].order: This field cannot be null.",
+        f"bad.md:{other}: food_sources[4].order: This field cannot be null.",
+    ]
+
+
+def test_a_reference_cited_in_the_body_but_missing_is_refused(seed_article, tmp_path):
+    text, line = changed("## Conclusion", "## Conclusion\n\nAs shown before.[^9]")
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line + 2}: body: [^9] cites a reference this article does not have "
+        "(reference numbers: 1, 2, 3, 4, 5)."
+    ]
+
+
+def test_a_reference_cited_in_an_answer_but_missing_is_refused(seed_article, tmp_path):
+    text, line = changed("  answer: Magnesium is a crucial", "  answer: See [^8]. Magnesium is a crucial")
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line}: faqs[1].answer: [^8] cites a reference this article does not have "
+        "(reference numbers: 1, 2, 3, 4, 5)."
+    ]
+
+
+def test_a_heading_problem_names_the_headings_line(seed_article, tmp_path):
+    text, line = changed("## Conclusion", "# Conclusion")
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line}: body: Use ## for section headings: a single # is the article's title."
+    ]
+
+
 def test_many_problems_are_listed_up_to_a_hundred(seed_article, tmp_path):
     text, _ = changed("nutrient_name: Magnesium", "".join(f"k{n}: v\n" for n in range(150)) + "nutrient_name: Mg")
     listed = problems(text, tmp_path)
     assert len(listed) == 101 and listed[-1] == "... and 50 more."
+
+
+def test_a_published_articles_publish_time_is_left_alone(seed_article, tmp_path):
+    """As on its change page, a published article's publish time changes by the workflow's buttons: the file's,
+    even none at all, is checked and left alone, and its draft is saved."""
+    text, _ = changed("published_at: '2025-03-18T09:00:00+00:00'", "published_at: null")
+    path = tmp_path / "edited.md"
+    path.write_text(text.replace("title: Does Magnesium", "title: Can Magnesium", 1))
+    call_command("import_article", str(path), stdout=StringIO())
+    article = Article.objects.get()
+    assert article.published_at == seed_article.published_at
+    assert draft_of(article).article.title == "Can Magnesium Help Osteoporosis?"
+    assert draft_of(article).article.published_at == seed_article.published_at
