@@ -7,14 +7,22 @@ sources, FAQs, references); the body follows the closing `---` line.
 updates the article inside one transaction, so a bad file changes nothing.
 Errors name the file's line and the field at fault.
 
+A file is untrusted input, read with bounded work: at most MAX_FILE_SIZE bytes;
+its YAML read event by event, refusing anchors and aliases, tags and nesting
+deeper than MAX_DEPTH before they cost anything (an export never has them);
+each value converted to what its field holds and checked by the model's own
+validation; a slug checked before it is looked up; a new topic refused when an
+existing one has its name, whatever the case or spacing.
+
 Dates: an import that creates an article keeps the file's created and
 updated times (the article moves between databases unchanged); an import that
 updates an existing article is a new edit, so it is updated now.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import reversion
 import yaml
@@ -24,6 +32,7 @@ from django.utils import timezone
 
 from articles import derivation, rendering
 from articles.derivation import deriving_once
+from articles.fields import CONTROLS
 from articles.models import ROWS, Article, Contributor, SupplementForm, Topic
 
 from . import drafts, revisions, signoffs, workflow
@@ -56,7 +65,8 @@ class ImportFailed(Exception):
 
 
 class Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data):
+        return True  # every value written out in full: an import refuses anchors and aliases
 
 
 def _represent_str(dumper, text):
@@ -108,6 +118,51 @@ def dump(article):
 
 # Reading
 
+MAX_FILE_SIZE = 500_000  # bytes; an article file is some 15,000
+MAX_DEPTH = 5  # an article file nests three levels deep: a list of rows, a row, its fields
+MAX_NUMBER_LENGTH = 40  # characters; no field holds a longer number, and YAML reads some (1:2:3:...) in quadratic time
+FRONT_LINE = 2  # the front matter's first line in the file
+NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+VALUE_TAGS = {*NUMBER_TAGS, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}  # the rest is read as text
+
+
+def decoded(data, name):
+    """The text of a file read as bytes (MAX_FILE_SIZE + 1 of them are enough); raises ImportFailed."""
+    if len(data) > MAX_FILE_SIZE:
+        raise ImportFailed(
+            [f"{name}: the file is larger than {MAX_FILE_SIZE:,} bytes, the most an article file may be."]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - data.rfind(b"\n", 0, error.start)
+        byte = data[error.start]
+        raise ImportFailed(
+            [f"{name}:{line}: the file is not UTF-8 text (byte 0x{byte:02x} at column {column}); save it as UTF-8."]
+        ) from None
+
+
+def _shown(step):
+    """A key or an index of the file, as an error message names it (a key is shortened, and escaped if
+    it holds what a terminal cannot show)."""
+    if isinstance(step, int):
+        return f"[{step + 1}]"
+    text = step if step.isprintable() else ascii(step)[1:-1]
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _where(path):
+    return "".join(
+        step if step.startswith("[") or not index else f".{step}" for index, step in enumerate(map(_shown, path))
+    )
+
+
+def _problem(name, line, path, message):
+    if len(message) > 1000:  # Django's messages may quote the value
+        message = message[:999] + "…"
+    return f"{name}:{line}: {_where(path)}: {message}" if path else f"{name}:{line}: {message}"
+
 
 @dataclass
 class Source:
@@ -125,57 +180,158 @@ class Source:
         return self.lines.get(path, 1)
 
     def problem(self, path, message):
-        where = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in path).replace(".[", "[")
-        return (
-            f"{self.name}:{self.line(*path)}: {where}: {message}" if where else f"{self.name}:{self.line()}: {message}"
+        return _problem(self.name, self.line(*path), path, message)
+
+
+# libyaml's parser where PyYAML has it (ten times as fast), read event by event: nothing is composed
+# or constructed before it is checked.
+EVENTS_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Refused(Exception):
+    """YAML an article file never holds, at `path` and `line` of the file: reading stops there."""
+
+    def __init__(self, path, line, message):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass
+class Open:
+    """A list or mapping being read: where it is, and for a mapping, the key whose value comes next."""
+
+    value: list | dict
+    path: tuple
+    key: str | None = None
+
+
+def unwanted(event, depth):
+    """Why a YAML node (its first event) has no place in an article file, or "" if it has."""
+    if isinstance(event, yaml.AliasEvent):
+        return f"uses the alias *{_shown(event.anchor)}; write the value out (an article file has no aliases)."
+    if event.anchor is not None:
+        return f"sets the anchor &{_shown(event.anchor)}; an article file has no anchors or aliases."
+    if event.tag is not None:
+        return f"has the tag {_shown(event.tag)}; an article file has no tags."
+    if depth > MAX_DEPTH:
+        return f"is nested more than {MAX_DEPTH} levels deep; an article file never is."
+    return ""
+
+
+class FrontMatter:
+    """The front matter read into data, with the line of every key and list item.
+
+    It stops at the first thing an article file never holds: an anchor or an alias (a
+    few lines of them can stand for billions of values, or for a list inside itself), a
+    tag, or nesting deeper than MAX_DEPTH. A mapping's keys are text; of the other
+    values, numbers, true/false and null are read as YAML reads them, the rest (dates
+    and times too: the fields read them) as text.
+    """
+
+    def __init__(self):
+        self.lines, self.problems, self.open, self.root = {}, [], [], None
+        self.resolver, self.constructor = yaml.resolver.Resolver(), yaml.constructor.SafeConstructor()
+
+    def read(self, front):
+        for event in yaml.parse(front, Loader=EVENTS_LOADER):
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                self.open.pop()
+            elif isinstance(event, yaml.NodeEvent):
+                self.node(event)
+        return self.root
+
+    def node(self, event):
+        line = event.start_mark.line + FRONT_LINE
+        parent = self.open[-1] if self.open else None
+        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            self.key(parent, event, line)
+            return
+        path = () if parent is None else (*parent.path, parent.key if parent.key is not None else len(parent.value))
+        problem = unwanted(event, len(self.open))
+        if problem or (parent is None and self.root is not None):
+            raise Refused(path, line, problem or "the front matter must be one YAML document.")
+        self.lines.setdefault(path, line)  # a key's line stands for its value
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(event, path, line)
+        else:
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if parent is None:
+            self.root = value
+        elif isinstance(parent.value, dict):
+            parent.value[parent.key], parent.key = value, None
+        else:
+            parent.value.append(value)
+        if not isinstance(event, yaml.ScalarEvent):
+            self.open.append(Open(value, path))
+
+    def key(self, mapping, event, line):
+        problem = unwanted(event, 0)
+        if problem or not isinstance(event, yaml.ScalarEvent):
+            raise Refused(mapping.path, line, problem or "a field's name is a word, not a list or a mapping.")
+        if event.value in mapping.value:
+            self.problems.append((line, (*mapping.path, event.value), "appears twice."))
+        mapping.key = event.value
+        self.lines[(*mapping.path, event.value)] = line
+
+    def scalar(self, event, path, line):
+        tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in VALUE_TAGS:
+            return event.value
+        if tag in NUMBER_TAGS and len(event.value) > MAX_NUMBER_LENGTH:
+            self.problems.append((line, path, f"is more than {MAX_NUMBER_LENGTH} characters long for a number."))
+            return None
+        return self.constructor.construct_object(yaml.ScalarNode(tag, event.value))
+
+
+def _front_matter(front, name):
+    """The front matter as data, and the line of each of its keys and items; raises ImportFailed."""
+    unreadable = yaml.reader.Reader.NON_PRINTABLE.search(front)
+    if unreadable:
+        line = front.count("\n", 0, unreadable.start()) + FRONT_LINE
+        character = f"U+{ord(unreadable.group()):04X}"
+        raise ImportFailed(
+            [f"{name}:{line}: the front matter holds the character {character}, which YAML does not allow."]
         )
-
-
-def _mark_lines(node, path, lines, *, offset, problems, name):
-    lines[path] = node.start_mark.line + offset
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key, value in node.value:
-            key_name = key.value
-            if key_name in seen:
-                problems.append(f"{name}:{key.start_mark.line + offset}: {key_name}: appears twice.")
-            seen.add(key_name)
-            _mark_lines(value, (*path, key_name), lines, offset=offset, problems=problems, name=name)
-            lines[(*path, key_name)] = key.start_mark.line + offset
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _mark_lines(item, (*path, index), lines, offset=offset, problems=problems, name=name)
+    reader = FrontMatter()
+    try:
+        data = reader.read(front)
+    except Refused as refused:
+        raise ImportFailed([_problem(name, refused.line, refused.path, refused.message)]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + FRONT_LINE if mark else FRONT_LINE
+        problem = getattr(error, "problem", None) or str(error)
+        raise ImportFailed([f"{name}:{line}: the front matter is not valid YAML: {problem}."]) from None
+    if not isinstance(data, dict):
+        raise ImportFailed([f"{name}:{FRONT_LINE}: the front matter must be a set of 'field: value' lines."])
+    if reader.problems:
+        raise ImportFailed([_problem(name, *problem) for problem in reader.problems])
+    return data, reader.lines
 
 
 def parse(text, name):
     """Split and parse the file; raises ImportFailed on anything but a YAML mapping and a body."""
-    text = text.replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if len(text) > MAX_FILE_SIZE:
+        raise ImportFailed(
+            [f"{name}: the file is longer than {MAX_FILE_SIZE:,} characters, the most an article file may be."]
+        )
+    if not text.strip():
+        raise ImportFailed([f"{name}:1: the file is empty."])
     if not text.startswith("---\n"):
         raise ImportFailed(
             [f"{name}:1: the file must start with a line of three dashes (---) opening the front matter."]
         )
     closing = text.find("\n---\n", 3)
+    if closing == -1 and text.endswith("\n---"):
+        closing = len(text) - 4
     if closing == -1:
         raise ImportFailed([f"{name}: no closing --- line ends the front matter."])
     front = text[4 : closing + 1]
     body = text[closing + 5 :]
     body = body[:-1] if body.endswith("\n") else body
-    body_line = front.count("\n") + 3
-    try:
-        root = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise ImportFailed([f"{name}:{line}: the front matter is not valid YAML: {problem}."]) from error
-    if not isinstance(data, dict):
-        raise ImportFailed([f"{name}:2: the front matter must be a set of 'field: value' lines."])
-    lines, problems = {}, []
-    _mark_lines(root, (), lines, offset=2, problems=problems, name=name)
-    if problems:
-        raise ImportFailed(problems)
-    return Source(name, data, lines, body, body_line)
+    data, lines = _front_matter(front, name)
+    return Source(name, data, lines, body, body_line=front.count("\n") + 3)
 
 
 def load(text, name="article.md", dry_run=False):
@@ -185,14 +341,15 @@ def load(text, name="article.md", dry_run=False):
     transaction is rolled back and ImportFailed lists every problem found.
     """
     source = parse(text, name)
-    existing = Article.objects.filter(slug=str(source.data.get("slug", ""))).values_list("pk", flat=True).first()
+    slug, problems = _checked_file(source)
+    existing = Article.objects.filter(slug=slug).values_list("pk", flat=True).first()
     # Into a published article, the file becomes its draft: readers see it once signed off and published.
     with drafts.workspace(None if dry_run else existing, start_from_draft=False), transaction.atomic(), deriving_once():
         if existing is not None:
             revisions.ensure_baseline(existing)
         with reversion.create_revision(manage_manually=True):  # the article is added once, whole, when saved
             reversion.set_comment(f"Imported from {name}.")
-            article, created = _apply(source)
+            article, created = _apply(source, slug, problems)
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run and not created:
@@ -200,35 +357,48 @@ def load(text, name="article.md", dry_run=False):
     return article, created
 
 
-def _apply(source):
+def _apply(source, slug, problems):
     """Check the whole file, then write the article, its rows and topics; raises ImportFailed."""
-    problems = _missing(source)
     people = {name: _contributor(source, name, problems) for name in PEOPLE}
-    topics = [_topic(source, index, item, problems) for index, item in enumerate(_items(source, "topics", problems))]
-    article = Article.objects.filter(slug=str(source.data["slug"])).first() or Article()
+    topics = _topics(source, problems)
+    article = Article.objects.filter(slug=slug).first() or Article()
     created = article.pk is None
-    for name in ARTICLE_FIELDS:
-        if name in source.data and name != "status":
-            _set(source, article, name, source.data[name], (name,), problems=problems)
+    # A draft never changes a published article's place in the workflow: the file's publish time is
+    # checked and otherwise left alone, as its status is (the change page shows them disabled).
+    kept = {name: getattr(article, name) for name in drafts.KEPT_FROM_LIVE} if drafts.is_drafted(article) else {}
+    failed = {
+        name
+        for name in ARTICLE_FIELDS
+        if name in source.data
+        and name != "status"
+        and not _set(source, article, name, source.data[name], (name,), problems=problems)
+    }
+    for name, value in kept.items():
+        setattr(article, name, value)
     article.body = source.body
     article.author, article.medical_reviewer = people["author"], people["medical_reviewer"]
     status = _status(source, article, problems)
     rows = {name: _rows(source, name, model, article, problems) for name, model in ROWS}
-    failed = [name for name in PEOPLE if source.data.get(name) is not None and people[name] is None]
+    failed |= {name for name in PEOPLE if source.data.get(name) is not None and people[name] is None}
     _validate(source, article, (), problems, exclude=["topics", *failed])
     for field, messages in workflow.problems(article, status).items():
         problems.extend(source.problem((field or "status",), message) for message in messages)
     if not problems:
         _check_markdown(source, article, rows, problems)
     if problems:
-        skip = len(source.name) + 1  # each problem starts "name:line:"
-        raise ImportFailed(sorted(problems, key=lambda problem: int(problem[skip:].split(":", 1)[0])))
+        raise ImportFailed(_in_file_order(source, problems))
     _save(article, status, rows, topics, keep_dates=created)
     return article, created
 
 
-def _missing(source):
-    """Problems with the file's keys; raises ImportFailed when it cannot even name its article."""
+def _in_file_order(source, problems):
+    skip = len(source.name) + 1  # each problem starts "name:line:"
+    return sorted(problems, key=lambda problem: int(problem[skip:].split(":", 1)[0]))
+
+
+def _checked_file(source):
+    """The article's slug, and the problems with the file's keys and body; raises ImportFailed when
+    the file cannot even name its article."""
     problems = [
         source.problem((key,), f"is not a field this site knows ({', '.join(KNOWN)}).")
         for key in source.data
@@ -236,11 +406,16 @@ def _missing(source):
     ]
     absent = [key for key in REQUIRED if source.data.get(key) in (None, "")]
     problems += [source.problem((key,), "is required.") for key in absent]
+    slug = None if "slug" in absent else _slug(source, Article, source.data["slug"], ("slug",), problems)
     if not source.body.strip():
-        problems.append(f"{source.name}:{source.body_line}: body: the article's Markdown body is empty.")
-    if absent:
-        raise ImportFailed(problems)
-    return problems
+        problems.append(_problem(source.name, source.body_line, ("body",), "the article's Markdown body is empty."))
+    control = CONTROLS.search(source.body)
+    if control:
+        line = source.body_line + source.body.count("\n", 0, control.start())
+        problems.append(_problem(source.name, line, ("body",), f"{_unshowable(control.group())}; remove it."))
+    if absent or slug is None:
+        raise ImportFailed(_in_file_order(source, problems))
+    return slug, problems
 
 
 def _status(source, article, problems):
@@ -251,8 +426,11 @@ def _status(source, article, problems):
     of it), so the value is checked and otherwise left alone.
     """
     if "status" in source.data:
+        value = source.data["status"]
         try:
-            article._meta.get_field("status").clean(source.data["status"], article)
+            article._meta.get_field("status").clean(_text(value), article)
+        except ValueError as error:
+            problems.append(source.problem(("status",), f"{_brief(value)} cannot be read: {error}."))
         except ValidationError as error:
             problems.extend(source.problem(("status",), message) for message in error.messages)
     return article.status if article.pk else Article.Status.DRAFT
@@ -261,17 +439,17 @@ def _status(source, article, problems):
 def _rows(source, name, model, article, problems):
     """The rows of one kind the file lists, each checked, unsaved."""
     rows, orders = [], set()
-    for index, item in enumerate(_items(source, name, problems)):
-        row = model(article=article)
+    for index, item in _items(source, name, problems):
+        row, failed = model(article=article), set()
         for field, value in item.items():
-            if field in ROW_FIELDS[name]:
-                _set(source, row, field, value, (name, index, field), problems=problems)
-            else:
+            if field not in ROW_FIELDS[name]:
                 known = ", ".join(ROW_FIELDS[name])
                 problems.append(source.problem((name, index, field), f"is not a field of {name} ({known})."))
-        _validate(source, row, (name, index), problems, exclude=["article"])
+            elif not _set(source, row, field, value, (name, index, field), problems=problems):
+                failed.add(field)
+        failed |= _validate(source, row, (name, index), problems, exclude=["article", *failed])
         row.refresh_derived()
-        if row.order in orders:
+        if "order" not in failed and row.order in orders:
             problems.append(source.problem((name, index, "order"), f"{row.order} is used twice in {name}."))
         orders.add(row.order)
         rows.append(row)
@@ -299,32 +477,59 @@ def _save(article, status, rows, topics, keep_dates):
 
 
 def _items(source, name, problems):
-    items = source.data.get(name) or []
+    """Each item (number, mapping) the file lists under `name`; none if it has no such list."""
+    items = source.data.get(name)
+    if items is None:
+        return []
     if not isinstance(items, list):
         problems.append(source.problem((name,), "must be a list (each item on a line starting with '- ')."))
         return []
     good = []
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            good.append(item)
+            good.append((index, item))
         else:
             problems.append(source.problem((name, index), "must be a set of 'field: value' lines."))
     return good
 
 
+# The file's values, as the model's fields hold them; each raises ValueError (or the like) for a value
+# that cannot be one; the model's validation then checks what could.
+
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _unshowable(character):
+    return f"it holds the character U+{ord(character):04X}, which a page cannot show"
+
+
+def _text(value):
+    if not isinstance(value, str):
+        raise ValueError("must be text (put it in quotes)")
+    found = CONTROLS.search(value) or SURROGATES.search(value)
+    if found:
+        raise ValueError(_unshowable(found.group()))
+    return value.strip()  # as the admin's forms do
+
+
 def _moment(value):
-    value = datetime.datetime.fromisoformat(str(value))
+    if not isinstance(value, str):
+        raise ValueError("give a date and time, e.g. 2025-03-18T09:00:00+00:00")
+    value = datetime.datetime.fromisoformat(value)
     if timezone.is_naive(value):
         raise ValueError("give a time zone, e.g. 2025-03-18T09:00:00+00:00")
-    return value
-
-
-def _day(value):
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+    return value.astimezone(datetime.UTC)  # OverflowError at the very ends of the calendar
 
 
 def _decimal(value):
-    return Decimal(repr(value) if isinstance(value, float) else str(value))
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        try:
+            return Decimal(str(value).strip())
+        except ArithmeticError:
+            pass
+    raise ValueError("must be a number")
 
 
 def _whole_number(value):
@@ -333,44 +538,65 @@ def _whole_number(value):
     return value
 
 
-def _text(value):
-    if not isinstance(value, str):
-        raise ValueError("must be text (put it in quotes)")
-    return value
+def _bioavailability(value):
+    if isinstance(value, str) and value.strip().lower() in BIOAVAILABILITY:
+        return int(BIOAVAILABILITY[value.strip().lower()])
+    if isinstance(value, str):
+        raise ValueError(f"give one of {', '.join(SupplementForm.Bioavailability.labels)}")
+    return _whole_number(value)
 
 
 CONVERTERS = {
     "DateTimeField": _moment,
-    "DateField": _day,
     "DecimalField": _decimal,
     "PositiveSmallIntegerField": _whole_number,
     "PositiveIntegerField": _whole_number,
 }
 
 
+def _brief(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _set(source, instance, name, value, path, *, problems):
-    """Set a field from the file's value, converted to what the model stores."""
+    """Set a field from the file's value, converted to what the model stores; False if it cannot be."""
     model_field = instance._meta.get_field(name)
     try:
         if value is None:
-            value = None if model_field.null else ""
+            value = "" if model_field.empty_strings_allowed and not model_field.null else None
         elif name == "bioavailability":
-            value = int(BIOAVAILABILITY.get(str(value).lower(), value))
+            value = _bioavailability(value)
         else:
             value = CONVERTERS.get(model_field.get_internal_type(), _text)(value)
-    except (ValueError, TypeError, InvalidOperation) as error:
-        problems.append(source.problem(path, f"{value!r} cannot be read: {error}."))
-        return
+    except (ValueError, TypeError, ArithmeticError) as error:
+        problems.append(source.problem(path, f"{_brief(value)} cannot be read: {error}."))
+        return False
     setattr(instance, model_field.attname, value)
+    return True
 
 
-def _validate(source, instance, path, problems, exclude):
+def _validate(source, instance, path, problems, *, exclude, unique=False):
+    """The model's own validation of `instance`; returns the names of the fields at fault."""
     try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=exclude, validate_unique=unique, validate_constraints=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             where = (*path, field) if field != "__all__" else path
             problems.extend(source.problem(where, message) for message in messages)
+        return set(error.message_dict)
+    return set()
+
+
+def _slug(source, model, value, path, problems):
+    """The value if it is a slug `model` may have (checked before it is looked up), else None."""
+    try:
+        return model._meta.get_field("slug").clean(_text(value), None)
+    except ValueError as error:
+        problems.append(source.problem(path, f"{_brief(value)} cannot be read: {error}."))
+    except ValidationError as error:
+        problems.extend(source.problem(path, message) for message in error.messages)
+    return None
 
 
 def _contributor(source, role, problems):
@@ -385,26 +611,49 @@ def _contributor(source, role, problems):
     return _found_or_made(source, Contributor, item, (role,), problems)
 
 
-def _topic(source, index, item, problems):
-    return _found_or_made(source, Topic, item, ("topics", index), problems)
+def _folded(name):
+    return " ".join(name.split()).casefold()
 
 
-def _found_or_made(source, model, item, path, problems):
+def _topics(source, problems):
+    """The topics the file lists; a new one may not take an existing topic's name, whatever its case
+    or spacing."""
+    named = {_folded(topic.name): topic for topic in Topic.objects.only("name", "slug")}
+    topics = []
+    for index, item in _items(source, "topics", problems):
+        topic = _found_or_made(source, Topic, item, ("topics", index), problems, named=named)
+        if topic is not None:
+            named.setdefault(_folded(topic.name), topic)
+            topics.append(topic)
+    return topics
+
+
+def _found_or_made(source, model, item, path, problems, *, named=None):
     """The contributor or topic with the item's slug, or a new one from the item (kept only if valid)."""
-    found = model.objects.filter(slug=str(item.get("slug", ""))).first()
-    if found is not None:
-        return found
     fields = IMPORTED_FIELDS[model]
+    unknown = [field for field in item if field not in fields]
+    noun = model._meta.verbose_name
+    problems.extend(source.problem((*path, f), f"is not a {noun} field ({', '.join(fields)}).") for f in unknown)
+    if "slug" not in item:
+        problems.append(source.problem(path, f"gives no slug: each {noun} needs one."))
+        return None
+    slug = _slug(source, model, item["slug"], (*path, "slug"), problems)
+    found = None if slug is None else model.objects.filter(slug=slug).first()
+    if found is not None or slug is None or unknown:
+        return found
     made = model()
-    for field, value in item.items():
-        if field in fields:
-            _set(source, made, field, value, (*path, field), problems=problems)
-        else:
-            noun = model._meta.verbose_name
-            problems.append(source.problem((*path, field), f"is not a {noun} field ({', '.join(fields)})."))
-    before = len(problems)
-    _validate(source, made, path, problems, exclude=[])
-    if len(problems) > before:
+    failed = {
+        field
+        for field, value in item.items()
+        if not _set(source, made, field, value, (*path, field), problems=problems)
+    }
+    if named is not None and "name" not in failed and _folded(made.name) in named:
+        same = named[_folded(made.name)]
+        message = f"the topic {same.name!r} ({same.slug}) has this name already: give its slug, or another name."
+        problems.append(source.problem((*path, "name"), message))
+        failed.add("name")
+    failed |= _validate(source, made, path, problems, exclude=failed, unique=True)
+    if failed:
         return None
     made.save()
     reversion.add_to_revision(made)
@@ -413,17 +662,23 @@ def _found_or_made(source, model, item, path, problems):
 
 def _check_markdown(source, article, rows, problems):
     numbers = {row.order for row in rows["references"]}
+    lines = _body_lines(source.body)
     for message in rendering.check(article.body, numbers):
-        problems.append(f"{source.name}:{_body_line(source, message)}: body: {message}")
+        token = message.split(" ", 1)[0].rstrip(",;:.")
+        problems.append(_problem(source.name, source.body_line + lines.get(token, 0), ("body",), message))
     for index, faq in enumerate(rows["faqs"]):
         for message in rendering.check(faq.answer, numbers, blocks_allowed=False):
             problems.append(source.problem(("faqs", index, "answer"), message))
 
 
-def _body_line(source, message):
-    """The body line holding the first [^N] or [[block]] a message names, else the body's first line."""
-    token = message.split(" ", 1)[0].rstrip(",;:.")
-    for number, text in enumerate(source.body.split("\n")):
-        if token and token in text:
-            return source.body_line + number
-    return source.body_line
+MARKED = re.compile(r"\[\^[^\]\s]+\]|\[\[[^\]\n]*\]\]|^#(?= |$)")
+
+
+def _body_lines(body):
+    """The line (from the body's first, 0) where each [^N], [[block]] and # heading first appears: the
+    messages of rendering.check start with one."""
+    first = {}
+    for number, text in enumerate(body.split("\n")):
+        for mark in MARKED.findall(text):
+            first.setdefault("Use" if mark == "#" else mark, number)  # "Use ## for section headings..."
+    return first

@@ -22,21 +22,28 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, **options):
         path = Path(file)
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as opened:
+                data = opened.read(portable.MAX_FILE_SIZE + 1)  # enough to tell that a file is too large
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
-        except UnicodeDecodeError as error:
-            raise CommandError(f"{path} is not UTF-8 text (byte {error.start}).") from error
         waiting = dict(Draft.objects.values_list("article_id", "saved_at"))
         try:
-            article, created = portable.load(text, path.name, dry_run=dry_run)
+            article, created = portable.load(portable.decoded(data, path.name), path.name, dry_run=dry_run)
         except portable.ImportFailed as failed:
-            count = len(failed.problems)
-            raise CommandError(
-                f"{path} was not imported ({count} problem{'s' if count != 1 else ''}; nothing changed):\n"
-                + "\n".join(f"  {problem}" for problem in failed.problems)
-            ) from failed
+            raise CommandError(not_imported(path, failed.problems)) from None
         self.stdout.write(self.style.SUCCESS(f"{path}: {outcome(article, created, dry_run, waiting)}"))
+
+
+SHOWN = 100  # problems listed at most; a file with more has more to fix than a list helps with
+
+
+def not_imported(path, problems):
+    count = len(problems)
+    lines = [f"  {problem}" for problem in problems[:SHOWN]]
+    if count > SHOWN:
+        lines.append(f"  ... and {count - SHOWN} more.")
+    head = f"{path} was not imported ({count} problem{'s' if count != 1 else ''}; nothing changed):"
+    return "\n".join([head, *lines])
 
 
 def outcome(article, created, dry_run, waiting):
