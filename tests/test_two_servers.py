@@ -19,6 +19,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article
 
@@ -107,6 +109,7 @@ def test_an_edit_published_through_one_server_is_served_by_the_other_at_once(ser
     chief = django_user_model.objects.create_superuser("chief", "", None)
     chief.password = hasher.encode("a-long-test-password", hasher.salt())
     chief.save(update_fields=["password"])
+    device = TOTPDevice.objects.create(user=chief, name="Authenticator app", confirmed=True)
     first, second = servers
 
     for url in servers:  # both servers, several workers: fill the shared cache
@@ -122,6 +125,10 @@ def test_an_edit_published_through_one_server_is_served_by_the_other_at_once(ser
         timeout=5,
         data={"csrfmiddlewaretoken": token, "username": "chief", "password": "a-long-test-password"},
     )
+    assert signed_in.url.endswith("/admin/login/code/")  # production asks for a second factor
+    code = f"{TOTP(device.bin_key).token():06d}"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', signed_in.text).group(1)
+    signed_in = editor.post(first + "/admin/login/code/", timeout=5, data={"csrfmiddlewaretoken": token, "code": code})
     assert signed_in.url.endswith("/admin/") and "sessionid" in editor.cookies
 
     article = Article.objects.get()
