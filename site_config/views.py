@@ -1,5 +1,7 @@
+import re
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
@@ -16,21 +18,37 @@ def error_500(request):
     return server_error(request)
 
 
-# What the 429 page says, by the name of the route that was limited.
+# By the name of the route that was limited: its group in settings.RATE_LIMITS, and what the 429 page says.
 LIMITED_ACTIONS = {
-    "search": "You have searched many times in a short while.",
-    "login": "There have been many sign-in attempts from your address.",
-    "markdownx_markdownify": "The editor has asked for many previews in a short while.",
-    "markdownx_upload": "You have uploaded many images in a short while.",
+    "search": ("search", "You have searched many times in a short while."),
+    "login": ("login", "There have been many sign-in attempts from your address."),
+    "markdownx_markdownify": ("preview", "The editor has asked for many previews in a short while."),
+    "markdownx_upload": ("upload", "You have uploaded many images in a short while."),
 }
+RATE_RE = re.compile(r"\d+/(\d*)([smhd])")
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+
+
+def rate_period(rate):
+    """The seconds a rate such as '60/m' or '10/5m' counts over (60 if it cannot be read)."""
+    match = RATE_RE.fullmatch(rate or "")
+    if not match:
+        return 60
+    return int(match.group(1) or 1) * UNIT_SECONDS[match.group(2)]
 
 
 def rate_limited(request, exception=None):
-    """429 Too Many Requests, for django-ratelimit (RATELIMIT_VIEW), with when to come back."""
+    """429 Too Many Requests, for django-ratelimit (RATELIMIT_VIEW), with when to come back:
+    at the latest, when the limit's window (its period) has passed."""
     route = getattr(request.resolver_match, "url_name", "")
-    retry_after = 60
-    message = LIMITED_ACTIONS.get(route, "You have sent many requests in a short while.")
-    response = render(request, "429.html", {"message": message, "retry_after": retry_after}, status=429)
+    group, message = LIMITED_ACTIONS.get(route, ("", "You have sent many requests in a short while."))
+    retry_after = rate_period(settings.RATE_LIMITS.get(group))
+    wait = f"{retry_after} seconds"
+    if retry_after >= 2 * 60 * 60:
+        wait = f"{retry_after // 3600} hours"
+    elif retry_after >= 2 * 60:
+        wait = f"{retry_after // 60} minutes"
+    response = render(request, "429.html", {"message": message, "wait": wait}, status=429)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "private, no-store"
     return response

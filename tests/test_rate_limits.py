@@ -32,11 +32,11 @@ def test_searches_past_the_limit_get_a_429_that_says_why_and_when(client, three_
         assert search(client, query).status_code == 200
     response = search(client)
     assert response.status_code == 429
-    assert response["Retry-After"] == "60"
+    assert response["Retry-After"] == str(24 * 60 * 60)  # the window of "3/d"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     text = soup(response).get_text(" ", strip=True)
     assert "Too many requests" in text
-    assert "You have searched many times in a short while. Please wait 60 seconds and try again." in text
+    assert "You have searched many times in a short while. Please wait 24 hours and try again." in text
 
 
 def test_a_429_is_never_stored(client, three_searches):
@@ -138,3 +138,12 @@ def test_a_forwarded_entry_that_is_not_an_address_is_still_limited(settings, thr
     behind = Client(REMOTE_ADDR=PROXY)
     statuses = [search(behind, x_forwarded_for=f"198.51.100.1, junk-{n}").status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    "rate, seconds", [("60/m", 60), ("3/d", 86400), ("10/5m", 300), ("100/h", 3600), ("5/s", 1), ("junk", 60)]
+)
+def test_retry_after_is_the_window_of_the_limit(rate, seconds):
+    from site_config.views import rate_period
+
+    assert rate_period(rate) == seconds
