@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import markdown as md
 import nh3
 from django.conf import settings
-from django.utils.html import strip_tags
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, strip_tags
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
@@ -43,14 +44,18 @@ PAGE_IDS = (
 RESERVED_IDS = frozenset(PAGE_IDS) | {f"{name}-title" for name in PAGE_IDS}
 NUMBERED_ID_RE = re.compile(r"^(?:ref|cite|faq|card)-\d+(?:-\d+)?$")
 
+# The most characters a Markdown field holds: several times the longest article (the first
+# article's body has about 6,000), and the size the renderer's cost is measured at (make bench).
+MAX_MARKDOWN_CHARS = 50_000
+
 BODY_HELP = (
     "Markdown. Start each section with a ## heading (### for a subsection); the "
     "table of contents is built from the ## headings. Cite a reference by its order "
     "number: [^2], or several at once: [^2,4], placed after the sentence's full stop. "
     "Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that "
-    "table; without a marker it follows the body."
+    f"table; without a marker it follows the body. At most {MAX_MARKDOWN_CHARS:,} characters."
 )
-ANSWER_HELP = "Markdown. Cite a reference by its order number, e.g. [^2]."
+ANSWER_HELP = f"Markdown. Cite a reference by its order number, e.g. [^2]. At most {MAX_MARKDOWN_CHARS:,} characters."
 
 CITATION_RE = r"\[\^(\d+(?:\s*,\s*\d+)*)\]"
 BLOCK_LINE_RE = re.compile(r"^\[\[([^\]\s]+)\]\]\s*$", re.M)
@@ -124,6 +129,24 @@ def _slugify(value, separator):
 
 def is_reserved(element_id):
     return element_id in RESERVED_IDS or bool(NUMBERED_ID_RE.match(element_id))
+
+
+def length_problem(text):
+    """Why `text` is too long for a Markdown field, or "" when it is not (for forms and the preview)."""
+    length = len(text or "")
+    if length <= MAX_MARKDOWN_CHARS:
+        return ""
+    return (
+        f"This text has {length:,} characters; Markdown fields hold at most {MAX_MARKDOWN_CHARS:,}. "
+        f"Shorten it by {length - MAX_MARKDOWN_CHARS:,} characters."
+    )
+
+
+def validate_markdown_length(value):
+    """The size limit of every Markdown field (articles.fields.MarkdownField)."""
+    problem = length_problem(value)
+    if problem:
+        raise ValidationError(problem, code="max_length")
 
 
 def _attribute_filter(tag, attr, value):
@@ -263,7 +286,11 @@ def citation_id(number, occurrence):
 
 
 def preview(text):
-    """The markdownx preview: the readers' rendering, with block markers shown."""
+    """The markdownx preview: the readers' rendering, with block markers shown (text over the size
+    limit is not rendered: the preview says so)."""
+    problem = length_problem(text)
+    if problem:
+        return format_html('<p class="preview-refused">{}</p>', problem)
     rendered = render(text)
     return SENTINEL_RE.sub(
         lambda m: f'<p class="block-placeholder">[{BLOCK_LABELS[m.group(1)]} appears here]</p>',
@@ -354,7 +381,9 @@ def derive_article(article, rows=None):
 
 
 def check(text, reference_numbers, blocks_allowed=True):
-    """Problems that stop a save: unknown citations, bad block markers, # headings."""
+    """Problems that stop a save: too long a text, unknown citations, bad block markers, # headings."""
+    if length_problem(text):
+        return [length_problem(text)]
     rendered = render(text)
     errors = []
     unknown = sorted(int(n) for n in rendered.citations if int(n) not in reference_numbers)
