@@ -22,6 +22,9 @@ from django.utils.html import format_html, strip_tags
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from . import markdown_bounds
 
 BLOCKS = ("food-sources", "supplement-forms")
 BLOCK_LABELS = {"food-sources": "food sources table", "supplement-forms": "supplement forms table"}
@@ -196,7 +199,7 @@ class CitationProcessor(InlineProcessor):
         sup = etree.Element("sup", {"class": "citation"})
         for number in re.split(r"\s*,\s*", m.group(1)):
             link = etree.SubElement(sup, "a", {"href": f"#ref-{int(number)}", "data-cite": str(int(number))})
-            link.text = f"[{int(number)}]"
+            link.text = AtomicString(f"[{int(number)}]")
         return sup, m.start(0), m.end(0)
 
 
@@ -231,12 +234,16 @@ class _Renderer:
     def __init__(self, anchors):
         self.anchors = anchors
         self.cited = Counter()
+        tables = {"use_align_attribute": True}
         self.md = md.Markdown(
-            extensions=["tables", "toc", "sane_lists", "fenced_code"],
-            extension_configs={
-                "tables": {"use_align_attribute": True},
-                "toc": {"slugify": _slugify, "toc_depth": "1-6"},
-            },
+            extensions=[
+                "tables",
+                "toc",
+                "sane_lists",
+                "fenced_code",
+                markdown_bounds.BoundsExtension(tables),
+            ],
+            extension_configs={"tables": tables, "toc": {"slugify": _slugify, "toc_depth": "1-6"}},
             output_format="html",
         )
         self.md.inlinePatterns.register(CitationProcessor(CITATION_RE), "citation", 175)
@@ -250,15 +257,11 @@ class _Renderer:
 
         def walk(tokens):
             for token in tokens:
-                headings.append((token["level"], html.unescape(token["name"])))
+                headings.append((token["level"], heading_text(token)))
                 walk(token["children"])
 
         walk(self.md.toc_tokens)
-        toc = [
-            {"id": token["id"], "title": html.unescape(token["name"])}
-            for token in self.md.toc_tokens
-            if token["level"] == 2
-        ]
+        toc = [{"id": token["id"], "title": heading_text(token)} for token in self.md.toc_tokens if token["level"] == 2]
         cleaned = sanitize(raw)
         cleaned = BLOCK_HTML_RE.sub(lambda m: SENTINEL % m.group(1), cleaned)
         return Rendered(
@@ -267,6 +270,10 @@ class _Renderer:
             citations={str(n): count for n, count in sorted(self.cited.items())},
             headings=headings,
         )
+
+
+def heading_text(token):
+    return markdown_bounds.as_typed(html.unescape(token["name"]))
 
 
 _renderers = threading.local()

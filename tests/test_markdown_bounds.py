@@ -1,10 +1,22 @@
-"""Markdown fields have a size limit, which forms, checks and the preview hold to."""
+"""The renderer's work grows in proportion to the text, whatever it holds; Markdown fields have a size limit.
 
+Work is counted, never timed: the Python steps a rendering takes (calls and lines, as a tracer
+sees them), and what the HTML parser's start-tag pattern reads. Linear work is about 4 times
+as many steps for 4 times the text; work that grows with the square of the text, 16.
+"""
+
+import gc
+import sys
+
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from markdown import htmlparser
 
-from articles import rendering
+from articles import markdown_bounds, rendering
 from articles.models import Article
+from bench.markdown_render import CORPUS
 from sitepages.models import SitePage
 
 from .factories import ArticleFactory, FAQFactory
@@ -22,6 +34,127 @@ from .helpers import (
 
 LIMIT = rendering.MAX_MARKDOWN_CHARS
 TOO_LONG = "A sentence of prose.\n\n" * (LIMIT // 22 + 1)
+
+
+def steps(text):
+    """The Python calls and lines run while rendering `text`: a count that no machine changes."""
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        count += 1
+        return tracer
+
+    rendering.render("Warm up.")
+    gc.disable()
+    sys.settrace(tracer)
+    try:
+        rendering.render(text)
+    finally:
+        sys.settrace(None)
+        gc.enable()
+    return count
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_rendering_takes_steps_in_proportion_to_the_text(name):
+    make = CORPUS[name]
+    assert steps(make(4000)) < 5 * steps(make(1000))
+
+
+class ReadCounter:
+    """A compiled pattern that adds up how far its matches read."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+        self.read = 0
+
+    def match(self, text, pos=0, *args):
+        found = self.pattern.match(text, pos, *args)
+        if found:
+            self.read += found.end() - pos
+        return found
+
+
+@pytest.mark.parametrize("unit", ["<a ", "<a href='", "<b x=1 "])
+def test_the_html_parser_reads_a_tag_that_never_closes_once(monkeypatch, unit):
+    counter = ReadCounter(htmlparser.htmlparser.locatestarttagend_tolerant)
+    monkeypatch.setattr(htmlparser.htmlparser, "locatestarttagend_tolerant", counter)
+    reads = []
+    for size in (1000, 4000):
+        counter.read = 0
+        html = rendering.render(unit * (size // len(unit))).html
+        reads.append(counter.read)
+    assert reads[1] <= 4 * reads[0] + 100
+    assert "&lt;a" in html or "&lt;b" in html  # shown as typed
+
+
+def test_what_never_opens_a_tag_or_an_entity_is_shown_as_typed_in_text_code_and_links():
+    rendered = rendering.render("## Fish & chips <3\n\nA & B <c `x & <y` [a](/p?q=1&r=2 'T & U') &amp; &#169; &x")
+    assert rendered.toc == [{"id": "fish-chips-3", "title": "Fish & chips <3"}]
+    assert "A &amp; B &lt;c <code>x &amp; &lt;y</code>" in rendered.html
+    assert '<a href="/p?q=1&amp;r=2" title="T &amp; U">a</a> &amp; © &amp;x' in rendered.html
+
+
+def test_raw_html_tags_past_the_limit_are_shown_as_text():
+    extra = 7
+    html = rendering.render("Quoted: " + "<blockquote>" * (markdown_bounds.MAX_HTML_TAGS + extra) + "deep").html
+    assert html.count("<blockquote>") == markdown_bounds.MAX_HTML_TAGS
+    assert html.count("&lt;blockquote&gt;") == extra
+
+
+def depth(html):
+    """How deep the elements of `html` nest."""
+    deepest = 0
+    for element in BeautifulSoup(html, "html.parser").find_all(True):
+        deepest = max(deepest, len(list(element.parents)))
+    return deepest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*deep " * 5000 + "deep*" * 5000,
+        "***deep " * 3000 + "deep***" * 3000,
+        "[" * 5000 + "deep" + "](b)" * 5000,
+        ">" * 5000 + " deep",
+        "".join("  " * level + "- deep\n" for level in range(300)),
+        "".join("\t" * level + "1. deep\n" for level in range(300)),
+    ],
+    ids=["emphasis", "strong emphasis", "links", "quotes", "lists", "numbered lists"],
+)
+def test_deep_nesting_is_kept_as_text_past_a_bounded_depth(text):
+    html = rendering.render(text).html
+    assert "deep" in html
+    assert depth(html) <= markdown_bounds.MAX_ELEMENT_DEPTH + 2
+
+
+def converter(bounded):
+    """Python-Markdown as the renderer configures it, with or without the bounds."""
+    tables = {"use_align_attribute": True}
+    extensions = ["tables", "toc", "sane_lists", "fenced_code"]
+    if bounded:
+        extensions.append(markdown_bounds.BoundsExtension(tables))
+    return markdown.Markdown(extensions=extensions, extension_configs={"tables": tables})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a](b) [[c]](d) [e [f](g)](h) [x](a(b)c) [y](a(b)",
+        "[t](/x \"Title\") [u](/y 'T') [v](</z w>) [w](/q 'T\") x') [test](link\"notitle)",
+        '![alt](/p.png) ![a [b]](/q.png "t") [no address] [a]( [](',
+        "[ref] and [text][ref] and [Text] [ref] and [missing] and [missing][ref]\n\n[ref]: https://example.org",
+        '`[a](b)` \\[a](b) <span title="[a](b)">x</span> <https://example.org/[a]>',
+        "# Title\n## Part\n### Part\nText\n---\nText\n===\n***\n[r]: /u\n- [r]\n\n> quoted [r]\n>\n> - item",
+        "Text\n\n    code\n# h\n    code\n\n[r]: /u\nText [r]\n[s]: /v\nText [s]",
+        "| a | b |\n|:--|--:|\n| [x](y) | `|` |\n\n|one|\n|-|\n|two|\nthree",
+        "- a\n    - b\n        - c\n\n1. x\n2. y\n\n        code\n# h\n    more",
+        "A & B <c> &amp; &#169; &x <b>bold</b> <!-- note --> x > y",
+    ],
+)
+def test_the_bounded_processors_render_as_python_markdowns_own(text):
+    assert converter(bounded=True).convert(text) == converter(bounded=False).convert(text)
 
 
 # The size limit
