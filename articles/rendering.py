@@ -13,6 +13,7 @@ import threading
 import xml.etree.ElementTree as etree
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 import markdown as md
 import nh3
@@ -28,24 +29,29 @@ from . import markdown_bounds
 
 BLOCKS = ("food-sources", "supplement-forms")
 BLOCK_LABELS = {"food-sources": "food sources table", "supplement-forms": "supplement forms table"}
-# Ids the article page gives its own sections; body headings never take them.
-PAGE_IDS = (
-    "content",
-    "summary",
-    "key-points",
-    "contents",
+# Ids the site's pages give their own elements (templates/), which no heading in Markdown takes:
+# each section's id and its heading's ("summary", "summary-title"), the other fixed ones, and the
+# numbered ones (ref-2, cite-2, cite-2-3, faq-1, card-7, contributors-3). tests/test_heading_ids.py
+# checks that every id in the templates is here.
+PAGE_SECTIONS = (
     "article",
     "article-body",
-    "faq",
-    "references",
+    "article-history",
+    "contents",
+    "contents-side",
     "disclaimer",
+    "faq",
+    "food-chart",
     "food-sources",
+    "key-points",
+    "references",
+    "related",
+    "summary",
     "supplement-forms",
-    "site-header",
-    "site-footer",
 )
-RESERVED_IDS = frozenset(PAGE_IDS) | {f"{name}-title" for name in PAGE_IDS}
-NUMBERED_ID_RE = re.compile(r"^(?:ref|cite|faq|card)-\d+(?:-\d+)?$")
+PAGE_IDS = ("content", "site-header", "site-footer", "site-search-q", "search-q", "food-chart-desc")
+RESERVED_IDS = frozenset(PAGE_IDS) | frozenset(PAGE_SECTIONS) | {f"{name}-title" for name in PAGE_SECTIONS}
+NUMBERED_ID_RE = re.compile(r"^(?:ref|cite|faq|card|contributors)-\d+(?:-\d+)?$")
 
 # The most characters a Markdown field holds: several times the longest article (the first
 # article's body has about 6,000), and the size the renderer's cost is measured at (make bench).
@@ -67,8 +73,6 @@ SENTINEL = "<!--block:%s-->"
 SENTINEL_RE = re.compile(r"<!--block:([a-z-]+)-->")
 EXTERNAL_LINK_RE = re.compile(r'(<a\s[^>]*?\bhref="(?:https?:)?//[^"]*")')
 WORD_RE = re.compile(r"\w+(?:['’.\-]\w+)*")
-CITE_ID_RE = re.compile(r"^cite-\d+(?:-\d+)?$")
-SLUG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 SAFE_TAGS = {
     "p",
@@ -152,11 +156,13 @@ def validate_markdown_length(value):
         raise ValidationError(problem, code="max_length")
 
 
-def _attribute_filter(tag, attr, value):
+def _attribute_filter(ids, tag, attr, value):
     if attr == "id":
-        if tag == "a":
-            return value if CITE_ID_RE.match(value) else None
-        return value if SLUG_ID_RE.match(value) and not is_reserved(value) else None
+        # Only an id the renderer gave (a heading's, a citation's), and once: none typed in raw HTML.
+        if value not in ids:
+            return None
+        ids.discard(value)
+        return value
     if tag == "img" and attr == "src":
         # Only images uploaded to this site: no third-party requests from a page.
         media = settings.MEDIA_URL
@@ -164,8 +170,9 @@ def _attribute_filter(tag, attr, value):
     return value
 
 
-def sanitize(raw_html):
-    """Clean HTML on the allow-list; external links get rel=noopener noreferrer."""
+def sanitize(raw_html, ids=frozenset()):
+    """Clean HTML on the allow-list, keeping only the element ids in `ids`; external links get
+    rel=noopener noreferrer."""
     cleaned = nh3.clean(
         raw_html,
         tags=SAFE_TAGS,
@@ -184,7 +191,7 @@ def sanitize(raw_html):
         },
         attributes=SAFE_ATTRIBUTES,
         allowed_classes={"sup": {"citation"}},
-        attribute_filter=_attribute_filter,
+        attribute_filter=partial(_attribute_filter, set(ids)),
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
         strip_comments=True,
@@ -217,7 +224,9 @@ class CitationCounter(Treeprocessor):
                 continue
             self.renderer.cited[int(number)] += 1
             if self.renderer.anchors:
-                link.set("id", citation_id(int(number), self.renderer.cited[int(number)]))
+                anchor = citation_id(int(number), self.renderer.cited[int(number)])
+                link.set("id", anchor)
+                self.renderer.ids.add(anchor)
 
 
 @dataclass
@@ -233,7 +242,7 @@ class _Renderer:
 
     def __init__(self, anchors):
         self.anchors = anchors
-        self.cited = Counter()
+        self.cited, self.ids = Counter(), set()
         tables = {"use_align_attribute": True}
         self.md = md.Markdown(
             extensions=[
@@ -251,18 +260,19 @@ class _Renderer:
 
     def render(self, text):
         self.md.reset()
-        self.cited = Counter()
+        self.cited, self.ids = Counter(), set()
         raw = self.md.convert(text or "")
         headings = []
 
         def walk(tokens):
             for token in tokens:
                 headings.append((token["level"], heading_text(token)))
+                self.ids.add(token["id"])
                 walk(token["children"])
 
         walk(self.md.toc_tokens)
         toc = [{"id": token["id"], "title": heading_text(token)} for token in self.md.toc_tokens if token["level"] == 2]
-        cleaned = sanitize(raw)
+        cleaned = sanitize(raw, self.ids)
         cleaned = BLOCK_HTML_RE.sub(lambda m: SENTINEL % m.group(1), cleaned)
         return Rendered(
             html=cleaned,
