@@ -4,12 +4,12 @@ It puts in the link processors of `markdown_links` and the block processors of
 `markdown_blocks`, and adds two bounds of its own:
 
 - Raw HTML. Python's HTML parser, which Python-Markdown runs over the whole text, reads
-  each "<" that is never closed by a ">" to the end of the text, and each "&" one at a
-  time. A "<" with no ">" after it, and an "&" that starts no entity, open nothing: they
-  are swapped for stand-in characters before parsing and written out as "&lt;" and "&amp;"
-  at the end, which is what Python-Markdown writes for them, in text, code and attributes
-  alike. And the sanitizer's HTML parser pays for the depth of nested tags on every tag:
-  past MAX_HTML_TAGS tags, raw HTML is shown as text.
+  each "<" that is never closed by a ">" to the end of the text, and each other "<" and "&"
+  one at a time. A "<" with no ">" after it or followed by another "<", and an "&" that
+  starts no entity, open nothing: they are swapped for stand-in characters before parsing
+  and written out as "&lt;" and "&amp;" at the end, which is what Python-Markdown writes
+  for them, in text, code and attributes alike. And the sanitizer's HTML parser pays for
+  the depth of nested tags on every tag: past MAX_HTML_TAGS tags, raw HTML is shown as text.
 - Nesting. Emphasis inside emphasis, as deep as the text asks, is a tree as deep, and
   Python-Markdown walks trees recursively. Past MAX_ELEMENT_DEPTH elements deep, the rest
   of a branch is kept as its text.
@@ -31,12 +31,15 @@ MAX_ELEMENT_DEPTH = 48
 # control characters) and taken out of any other text first.
 LT, AMP = "\x0e", "\x0f"
 OPENS_NOTHING_AMP = re.compile(r"&(?!#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z0-9]+;)")
+OPENS_NOTHING_LT = re.compile(r"<(?=<)")  # the next "<" ends any tag this one could start
 START_TAG_RE = re.compile(r"<[A-Za-z]")
 
 
 def with_stand_ins(text):
-    """`text` with a stand-in for each "<" with no ">" after it and each "&" that starts no entity."""
-    text = OPENS_NOTHING_AMP.sub(AMP, text.replace(LT, "").replace(AMP, ""))
+    """`text` with a stand-in for each "<" followed by another or with no ">" after it, and each
+    "&" that starts no entity."""
+    text = text.replace(LT, "").replace(AMP, "")
+    text = OPENS_NOTHING_LT.sub(LT, OPENS_NOTHING_AMP.sub(AMP, text))
     end = text.rfind(">") + 1
     return text[:end] + text[end:].replace("<", LT)
 

@@ -21,44 +21,71 @@ text stays text.
 
 import re
 from bisect import bisect_left
+from functools import cached_property
 
 from markdown import inlinepatterns
 
-SPECIALS = re.compile(r"[\[\]()'\"]")
+BRACKETS = re.compile(r"[\[\]]")
+ADDRESS_MARKS = re.compile(r"[()'\"]")
 QUOTE_CLOSE = re.compile(r"(['\"]) *\)")
 
 
+def pairs(text, positions, closing):
+    """Each opening bracket at `positions` mapped to its `closing` one, read from the end (an
+    opening left over never closes); in the order of the text."""
+    found, waiting = {}, []
+    for pos in reversed(positions):
+        if text[pos] == closing:
+            waiting.append(pos)
+        elif waiting:
+            found[pos] = waiting.pop()
+    return dict(reversed(found.items()))
+
+
 class Closings:
-    """Where the brackets and parentheses of one text, from `start` on, are closed."""
+    """Where the brackets and parentheses of one text, from `start` on, are closed (the
+    parentheses and quote marks are read the first time an address is)."""
 
     def __init__(self, text, start):
         self.text = text
         self.start = start
-        found = [(m.start(), m.group()) for m in SPECIALS.finditer(text, start)]
-        self.square = self._pairs(found, "[", "]")
-        self.opens = sorted(self.square)
-        self.round = self._pairs(found, "(", ")")
-        self.quotes = {q: [pos for pos, char in found if char == q] for q in "'\""}
-        self.parens, self.depths, depth = [], [0], 0
-        for pos, char in found:
+        self.square = pairs(text, [m.start() for m in BRACKETS.finditer(text, start)], "]")
+        self.opens = list(self.square)
+
+    @cached_property
+    def image_opens(self):
+        """The "[" right after a "!"."""
+        return [pos for pos in self.opens if pos > 0 and self.text[pos - 1] == "!"]
+
+    @cached_property
+    def marks(self):
+        return [m.start() for m in ADDRESS_MARKS.finditer(self.text, self.start)]
+
+    @cached_property
+    def round(self):
+        return pairs(self.text, [pos for pos in self.marks if self.text[pos] in "()"], ")")
+
+    @cached_property
+    def quotes(self):
+        return {q: [pos for pos in self.marks if self.text[pos] == q] for q in "'\""}
+
+    @cached_property
+    def parens(self):
+        """The parentheses, and how many are open after each ("(" counts up, ")" down)."""
+        positions, depths, depth = [], [0], 0
+        for pos in self.marks:
+            char = self.text[pos]
             if char in "()":
                 depth += 1 if char == "(" else -1
-                self.parens.append(pos)
-                self.depths.append(depth)
-        closes = [(m.end() - 1, m.start()) for m in QUOTE_CLOSE.finditer(text, start)]
-        self.quote_closes = [pos for pos, _ in closes]
-        self.quoted_by = [before for _, before in closes]
+                positions.append(pos)
+                depths.append(depth)
+        return positions, depths
 
-    @staticmethod
-    def _pairs(found, opening, closing):
-        """Each `opening` mapped to its `closing`, read from the end (an opening left over never closes)."""
-        pairs, waiting = {}, []
-        for pos, char in reversed(found):
-            if char == closing:
-                waiting.append(pos)
-            elif char == opening and waiting:
-                pairs[pos] = waiting.pop()
-        return pairs
+    @cached_property
+    def quote_closes(self):
+        """Each ")" right after a quote mark (spaces apart), with where that mark is."""
+        found = [(m.end() - 1, m.start()) for m in QUOTE_CLOSE.finditer(self.text, self.start)]
+        return [pos for pos, _ in found], [before for _, before in found]
 
     def first_quote(self, at):
         """The first quote mark at or after `at`, or None."""
@@ -87,23 +114,26 @@ class Closings:
         closing mark of that title's quote, or of the other quote seen twice since."""
         mark = self.text[quote]
         other = self._first(self.quotes["'" if mark == '"' else '"'], quote + 1)
-        index = bisect_left(self.quote_closes, quote + 1)
-        while index < len(self.quote_closes):
-            before = self.quoted_by[index]
+        closes, quoted_by = self.quote_closes
+        index = bisect_left(closes, quote + 1)
+        while index < len(closes):
+            before = quoted_by[index]
             if (self.text[before] == mark and before > quote) or (
                 self.text[before] != mark and other is not None and before > other
             ):
-                return self.quote_closes[index] + 1
+                return closes[index] + 1
             index += 1
         return None
 
     def _unclosed_title_end(self, start, quote):
         """With a title that never closes, the address ends at the ")" that balances the "(" open
         where the title began (each parenthesis after it counts down by one)."""
-        open_count = 1 + self.depths[bisect_left(self.parens, quote)] - self.depths[bisect_left(self.parens, start)]
-        index = bisect_left(self.parens, quote) + open_count - 1
-        if index < len(self.parens) and self.text[self.parens[index]] == ")":
-            return self.parens[index] + 1
+        parens, depths = self.parens
+        at_quote = bisect_left(parens, quote)
+        open_count = 1 + depths[at_quote] - depths[bisect_left(parens, start)]
+        index = at_quote + open_count - 1
+        if index < len(parens) and self.text[parens[index]] == ")":
+            return parens[index] + 1
         return None
 
 
@@ -170,7 +200,7 @@ class Candidates:
             return
         compiled, lead = processor.compiled_re, processor.LEAD
         table, shift = processor.cursor.at(data, start)
-        opens = table.opens
+        opens = processor.opens(table)
         index = bisect_left(opens, start + lead + shift)
         while index < len(opens):
             opening = opens[index] - shift
@@ -195,6 +225,10 @@ class LinearBrackets:
 
     def getCompiledRegExp(self):
         return Candidates(self)
+
+    def opens(self, table):
+        """The "[" of the table this processor may start a match at."""
+        return table.image_opens if self.LEAD else table.opens
 
     def screen(self, data, opening, closing):
         """Whether the "[" at `opening`, closed at `closing`, may start a match: True, False (no),
@@ -232,6 +266,9 @@ class InlineLinks(LinearBrackets):
 
 
 class References(LinearBrackets):
+    def opens(self, table):
+        return super().opens(table) if self.md.references else []
+
     def screen(self, data, opening, closing):
         """A reference link needs a reference of its name: without one, Python-Markdown leaves the text as it is."""
         m = self.RE_LINK.match(data, pos=closing + 1)
@@ -241,7 +278,7 @@ class References(LinearBrackets):
         return self.NEWLINE_CLEANUP_RE.sub(" ", name.lower()) in self.md.references or m.end()
 
 
-class ShortReferences(LinearBrackets):
+class ShortReferences(References):
     def screen(self, data, opening, closing):
         name = self.NEWLINE_CLEANUP_RE.sub(" ", data[opening + 1 : closing].lower())
         return name in self.md.references or closing + 1

@@ -6,6 +6,7 @@ as many steps for 4 times the text; work that grows with the square of the text,
 """
 
 import gc
+import re
 import sys
 
 import markdown
@@ -151,10 +152,13 @@ def converter(bounded):
         "| a | b |\n|:--|--:|\n| [x](y) | `|` |\n\n|one|\n|-|\n|two|\nthree",
         "- a\n    - b\n        - c\n\n1. x\n2. y\n\n        code\n# h\n    more",
         "A & B <c> &amp; &#169; &x <b>bold</b> <!-- note --> x > y",
+        "x << y <<b>z</b> <a title='<<'>t</a> `<<` && &&amp;",
     ],
 )
-def test_the_bounded_processors_render_as_python_markdowns_own(text):
-    assert converter(bounded=True).convert(text) == converter(bounded=False).convert(text)
+def test_the_bounded_processors_give_what_python_markdowns_own_give(text):
+    ours, theirs = converter(bounded=True).convert(text), converter(bounded=False).convert(text)
+    ids = set(re.findall(r'id="([^"]+)"', theirs))
+    assert rendering.sanitize(ours, ids) == rendering.sanitize(theirs, ids)
 
 
 # The size limit
