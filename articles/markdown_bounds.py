@@ -95,6 +95,9 @@ class FlattenDeep(Treeprocessor):
 
 
 class BoundsExtension(Extension):
+    """The processors above and those of markdown_links and markdown_blocks, in place of Python-Markdown's.
+    `table_config` is the tables extension's configuration (its processor is replaced too)."""
+
     def __init__(self, table_config):
         super().__init__()
         self.table_config = table_config
