@@ -34,11 +34,14 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Benchmark under gunicorn with wrk: `make bench`; growth on PostgreSQL:
+# Benchmark: first the Markdown renderer on hostile text against prose of the same size
+# (bench/markdown_render.py, a few seconds), then the site under gunicorn with wrk.
+# Growth on PostgreSQL:
 # make bench ARTICLES="100 10000" DATABASE_URL='postgres://u:p@127.0.0.1/citewell_bench_{count}'
 # BENCH_ARGS="--profile --duration 20" passes options.
 ARTICLES ?= 1
 bench: $(VENV)/.dev
+	$(PY) bench/markdown_render.py
 	$(PY) bench/run.py --articles $(ARTICLES) $(BENCH_ARGS)
 
 # A minute of mixed traffic (readers, search, feeds, failed sign-ins, an editor

@@ -14,6 +14,8 @@ from django.db import models
 from markdownx.fields import MarkdownxFormField
 from markdownx.models import MarkdownxField
 
+from . import rendering
+
 # C0 controls and DEL, but tab, line feed and carriage return: pasted from elsewhere, they show as
 # nothing on a page and make an XML document (a feed, the sitemap) invalid.
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -60,7 +62,10 @@ class TextField(PlainNewlines, models.TextField):
 
 
 class MarkdownField(PlainNewlines, MarkdownxField):
-    """django-markdownx's field (its editor and preview)."""
+    """django-markdownx's field (its editor and preview), holding at most
+    rendering.MAX_MARKDOWN_CHARS characters (every Markdown field has that limit)."""
+
+    default_validators = [rendering.validate_markdown_length]
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": MarkdownFormField, **kwargs})

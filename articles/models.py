@@ -24,6 +24,7 @@ validate_pmid = RegexValidator(r"^[1-9]\d{0,8}$", "A PubMed ID is a number such 
 validate_web_url = URLValidator(schemes=["http", "https"], message="Enter a full http:// or https:// address.")
 
 META_DESCRIPTION_LIMIT = 160
+WEB_SCHEMES = ("http", "https")
 DERIVED_FIELDS = ("body_html", "toc", "citations", "body_text", "search_text", "word_count", "reading_minutes")
 # What lists never need: the Markdown and what is derived from it.
 HEAVY_FIELDS = ("body", "body_html", "toc", "citations", "body_text", "search_text")
@@ -224,8 +225,18 @@ class Contributor(models.Model):
                 raise ValidationError({"kind" if self.kind != self.Kind.PERSON else "credentials": problem})
 
     @property
+    def web_profile_url(self):
+        """The profile URL if it is a web address: anything else, stored past validation, is never linked."""
+        return web_address(self.profile_url)
+
+    @property
     def affiliation_list(self):
         return [line.strip() for line in self.affiliations.splitlines() if line.strip()]
+
+
+def web_address(address):
+    """`address` if it is an http(s) address, else "": what pages link to, whatever the database holds."""
+    return address if urlsplit(address).scheme in WEB_SCHEMES else ""
 
 
 def reviewer_problem(contributor):
@@ -577,7 +588,7 @@ class Reference(ArticleRow):
     @property
     def web_url(self):
         """The URL if it is a web address; anything else is never linked."""
-        return self.url if urlsplit(self.url).scheme in ("http", "https") else ""
+        return web_address(self.url)
 
     @property
     def link(self):

@@ -13,44 +13,58 @@ import threading
 import xml.etree.ElementTree as etree
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 import markdown as md
 import nh3
 from django.conf import settings
-from django.utils.html import strip_tags
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, strip_tags
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from . import markdown_bounds
 
 BLOCKS = ("food-sources", "supplement-forms")
 BLOCK_LABELS = {"food-sources": "food sources table", "supplement-forms": "supplement forms table"}
-# Ids the article page gives its own sections; body headings never take them.
-PAGE_IDS = (
-    "content",
-    "summary",
-    "key-points",
-    "contents",
+# Ids the site's pages give their own elements (templates/), which no heading in Markdown takes:
+# each section's id and its heading's ("summary", "summary-title"), the other fixed ones, and the
+# numbered ones (ref-2, cite-2, cite-2-3, faq-1, card-7, contributors-3). tests/test_heading_ids.py
+# checks that every id in the templates is here.
+PAGE_SECTIONS = (
     "article",
     "article-body",
-    "faq",
-    "references",
+    "article-history",
+    "contents",
+    "contents-side",
     "disclaimer",
+    "faq",
+    "food-chart",
     "food-sources",
+    "key-points",
+    "references",
+    "related",
+    "summary",
     "supplement-forms",
-    "site-header",
-    "site-footer",
 )
-RESERVED_IDS = frozenset(PAGE_IDS) | {f"{name}-title" for name in PAGE_IDS}
-NUMBERED_ID_RE = re.compile(r"^(?:ref|cite|faq|card)-\d+(?:-\d+)?$")
+PAGE_IDS = ("content", "site-header", "site-footer", "site-search-q", "search-q", "food-chart-desc")
+RESERVED_IDS = frozenset(PAGE_IDS) | frozenset(PAGE_SECTIONS) | {f"{name}-title" for name in PAGE_SECTIONS}
+NUMBERED_ID_RE = re.compile(r"^(?:ref|cite|faq|card|contributors)-\d+(?:-\d+)?$")
+
+# The most characters a Markdown field holds: several times the longest article (the first
+# article's body has about 6,000), and the size the renderer's cost is measured at (make bench).
+MAX_MARKDOWN_CHARS = 50_000
 
 BODY_HELP = (
     "Markdown. Start each section with a ## heading (### for a subsection); the "
     "table of contents is built from the ## headings. Cite a reference by its order "
     "number: [^2], or several at once: [^2,4], placed after the sentence's full stop. "
     "Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that "
-    "table; without a marker it follows the body."
+    f"table; without a marker it follows the body. At most {MAX_MARKDOWN_CHARS:,} characters."
 )
-ANSWER_HELP = "Markdown. Cite a reference by its order number, e.g. [^2]."
+ANSWER_HELP = f"Markdown. Cite a reference by its order number, e.g. [^2]. At most {MAX_MARKDOWN_CHARS:,} characters."
 
 CITATION_RE = r"\[\^(\d+(?:\s*,\s*\d+)*)\]"
 BLOCK_LINE_RE = re.compile(r"^\[\[([^\]\s]+)\]\]\s*$", re.M)
@@ -59,8 +73,6 @@ SENTINEL = "<!--block:%s-->"
 SENTINEL_RE = re.compile(r"<!--block:([a-z-]+)-->")
 EXTERNAL_LINK_RE = re.compile(r'(<a\s[^>]*?\bhref="(?:https?:)?//[^"]*")')
 WORD_RE = re.compile(r"\w+(?:['’.\-]\w+)*")
-CITE_ID_RE = re.compile(r"^cite-\d+(?:-\d+)?$")
-SLUG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 SAFE_TAGS = {
     "p",
@@ -126,11 +138,31 @@ def is_reserved(element_id):
     return element_id in RESERVED_IDS or bool(NUMBERED_ID_RE.match(element_id))
 
 
-def _attribute_filter(tag, attr, value):
+def length_problem(text):
+    """Why `text` is too long for a Markdown field, or "" when it is not (for forms and the preview)."""
+    length = len(text or "")
+    if length <= MAX_MARKDOWN_CHARS:
+        return ""
+    return (
+        f"This text has {length:,} characters; Markdown fields hold at most {MAX_MARKDOWN_CHARS:,}. "
+        f"Shorten it by {length - MAX_MARKDOWN_CHARS:,} characters."
+    )
+
+
+def validate_markdown_length(value):
+    """The size limit of every Markdown field (articles.fields.MarkdownField)."""
+    problem = length_problem(value)
+    if problem:
+        raise ValidationError(problem, code="max_length")
+
+
+def _attribute_filter(ids, tag, attr, value):
     if attr == "id":
-        if tag == "a":
-            return value if CITE_ID_RE.match(value) else None
-        return value if SLUG_ID_RE.match(value) and not is_reserved(value) else None
+        # Only an id the renderer gave (a heading's, a citation's), and once: none typed in raw HTML.
+        if value not in ids:
+            return None
+        ids.discard(value)
+        return value
     if tag == "img" and attr == "src":
         # Only images uploaded to this site: no third-party requests from a page.
         media = settings.MEDIA_URL
@@ -138,8 +170,9 @@ def _attribute_filter(tag, attr, value):
     return value
 
 
-def sanitize(raw_html):
-    """Clean HTML on the allow-list; external links get rel=noopener noreferrer."""
+def sanitize(raw_html, ids=frozenset()):
+    """Clean HTML on the allow-list, keeping only the element ids in `ids`; external links get
+    rel=noopener noreferrer."""
     cleaned = nh3.clean(
         raw_html,
         tags=SAFE_TAGS,
@@ -158,7 +191,7 @@ def sanitize(raw_html):
         },
         attributes=SAFE_ATTRIBUTES,
         allowed_classes={"sup": {"citation"}},
-        attribute_filter=_attribute_filter,
+        attribute_filter=partial(_attribute_filter, set(ids)),
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
         strip_comments=True,
@@ -173,7 +206,7 @@ class CitationProcessor(InlineProcessor):
         sup = etree.Element("sup", {"class": "citation"})
         for number in re.split(r"\s*,\s*", m.group(1)):
             link = etree.SubElement(sup, "a", {"href": f"#ref-{int(number)}", "data-cite": str(int(number))})
-            link.text = f"[{int(number)}]"
+            link.text = AtomicString(f"[{int(number)}]")
         return sup, m.start(0), m.end(0)
 
 
@@ -191,7 +224,9 @@ class CitationCounter(Treeprocessor):
                 continue
             self.renderer.cited[int(number)] += 1
             if self.renderer.anchors:
-                link.set("id", citation_id(int(number), self.renderer.cited[int(number)]))
+                anchor = citation_id(int(number), self.renderer.cited[int(number)])
+                link.set("id", anchor)
+                self.renderer.ids.add(anchor)
 
 
 @dataclass
@@ -207,13 +242,17 @@ class _Renderer:
 
     def __init__(self, anchors):
         self.anchors = anchors
-        self.cited = Counter()
+        self.cited, self.ids = Counter(), set()
+        tables = {"use_align_attribute": True}
         self.md = md.Markdown(
-            extensions=["tables", "toc", "sane_lists", "fenced_code"],
-            extension_configs={
-                "tables": {"use_align_attribute": True},
-                "toc": {"slugify": _slugify, "toc_depth": "1-6"},
-            },
+            extensions=[
+                "tables",
+                "toc",
+                "sane_lists",
+                "fenced_code",
+                markdown_bounds.BoundsExtension(tables),
+            ],
+            extension_configs={"tables": tables, "toc": {"slugify": _slugify, "toc_depth": "1-6"}},
             output_format="html",
         )
         self.md.inlinePatterns.register(CitationProcessor(CITATION_RE), "citation", 175)
@@ -221,22 +260,19 @@ class _Renderer:
 
     def render(self, text):
         self.md.reset()
-        self.cited = Counter()
+        self.cited, self.ids = Counter(), set()
         raw = self.md.convert(text or "")
         headings = []
 
         def walk(tokens):
             for token in tokens:
-                headings.append((token["level"], html.unescape(token["name"])))
+                headings.append((token["level"], heading_text(token)))
+                self.ids.add(token["id"])
                 walk(token["children"])
 
         walk(self.md.toc_tokens)
-        toc = [
-            {"id": token["id"], "title": html.unescape(token["name"])}
-            for token in self.md.toc_tokens
-            if token["level"] == 2
-        ]
-        cleaned = sanitize(raw)
+        toc = [{"id": token["id"], "title": heading_text(token)} for token in self.md.toc_tokens if token["level"] == 2]
+        cleaned = sanitize(raw, self.ids)
         cleaned = BLOCK_HTML_RE.sub(lambda m: SENTINEL % m.group(1), cleaned)
         return Rendered(
             html=cleaned,
@@ -244,6 +280,10 @@ class _Renderer:
             citations={str(n): count for n, count in sorted(self.cited.items())},
             headings=headings,
         )
+
+
+def heading_text(token):
+    return markdown_bounds.as_typed(html.unescape(token["name"]))
 
 
 _renderers = threading.local()
@@ -263,7 +303,11 @@ def citation_id(number, occurrence):
 
 
 def preview(text):
-    """The markdownx preview: the readers' rendering, with block markers shown."""
+    """The markdownx preview: the readers' rendering, with block markers shown (text over the size
+    limit is not rendered: the preview says so)."""
+    problem = length_problem(text)
+    if problem:
+        return format_html('<p class="preview-refused">{}</p>', problem)
     rendered = render(text)
     return SENTINEL_RE.sub(
         lambda m: f'<p class="block-placeholder">[{BLOCK_LABELS[m.group(1)]} appears here]</p>',
@@ -354,7 +398,9 @@ def derive_article(article, rows=None):
 
 
 def check(text, reference_numbers, blocks_allowed=True):
-    """Problems that stop a save: unknown citations, bad block markers, # headings."""
+    """Problems that stop a save: too long a text, unknown citations, bad block markers, # headings."""
+    if length_problem(text):
+        return [length_problem(text)]
     rendered = render(text)
     errors = []
     unknown = sorted(int(n) for n in rendered.citations if int(n) not in reference_numbers)

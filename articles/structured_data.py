@@ -50,8 +50,8 @@ def party(contributor):
         if contributor.credentials:
             found["honorificSuffix"] = contributor.credentials
     found["url"] = absolute(contributor.get_absolute_url())
-    if contributor.profile_url:
-        found["sameAs"] = contributor.profile_url
+    if contributor.web_profile_url:
+        found["sameAs"] = contributor.web_profile_url
     return found
 
 

@@ -12,7 +12,8 @@ from .pages import SITE_PAGES, SLUGS
 
 BODY_HELP = (
     "Markdown. Start each section with a ## heading (### for a subsection); link to sources "
-    "with [text](https://…). The page's title is its only top-level heading."
+    "with [text](https://…). The page's title is its only top-level heading. "
+    f"At most {rendering.MAX_MARKDOWN_CHARS:,} characters."
 )
 
 
@@ -25,7 +26,10 @@ def render_body(text):
 
 
 def body_problems(text):
-    """What in a page's Markdown only an article can use: a # title, citations, table markers."""
+    """What in a page's Markdown only an article can use: a # title, citations, table markers.
+    (Text over the size limit is not read: the field's validator says so.)"""
+    if rendering.length_problem(text):
+        return []
     rendered = rendering.render(text, anchors=False)
     problems = []
     if any(level == 1 for level, _ in rendered.headings):

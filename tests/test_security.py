@@ -8,10 +8,10 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
 
-from articles.models import Reference
+from articles.models import Contributor, Reference
 
 from .factories import ArticleFactory, FAQFactory, KeyPointFactory, ReferenceFactory
-from .helpers import image_bytes, soup
+from .helpers import image_bytes, json_ld, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,39 @@ def test_a_reference_url_that_is_not_a_web_address_is_never_linked(client, url):
     item = BeautifulSoup(region, "html.parser").select_one(f"#ref-{reference.order}")
     assert reference.title in item.get_text()
     assert [a["href"] for a in item.find_all("a")] == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:x",
+        "//evil.example/profile",
+    ],
+)
+def test_a_profile_url_that_is_not_a_web_address_is_never_linked(client, url):
+    article = ArticleFactory()
+    Contributor.objects.filter(pk=article.author_id).update(profile_url=url)  # as if saved without validation
+    response = client.get(article.author.get_absolute_url())
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert_inert(str(page.select_one("main")))
+    assert "Profile elsewhere" not in response.content.decode()
+    assert [a["href"] for a in page.select("a[href]") if "script" in a["href"] or "evil" in a["href"]] == []
+    assert "sameAs" not in json_ld(page)["Person"]
+
+
+def test_a_web_profile_url_is_linked(client):
+    article = ArticleFactory()
+    Contributor.objects.filter(pk=article.author_id).update(profile_url="https://hospital.example/ana")
+    page = soup(client.get(article.author.get_absolute_url()))
+    link = page.find("a", string="Profile elsewhere")
+    assert link["href"] == "https://hospital.example/ana"
+    assert json_ld(page)["Person"]["sameAs"] == "https://hospital.example/ana"
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
