@@ -145,7 +145,7 @@ def length_problem(text):
         return ""
     return (
         f"This text has {length:,} characters; Markdown fields hold at most {MAX_MARKDOWN_CHARS:,}. "
-        f"Shorten it by {length - MAX_MARKDOWN_CHARS:,} characters."
+        f"Shorten it by {length - MAX_MARKDOWN_CHARS:,} character{'s' if length - MAX_MARKDOWN_CHARS > 1 else ''}."
     )
 
 

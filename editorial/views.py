@@ -29,6 +29,7 @@ from django.views import View
 from markdownx.forms import ImageForm
 from markdownx.views import MarkdownifyView
 
+from articles import rendering
 from articles.limits import RateLimit
 from articles.models import Article, HistoryEntry
 from articles.views import article_context
@@ -106,10 +107,6 @@ PREVIEW_LIMIT = RateLimit("preview", key="user_or_ip")
 UPLOAD_LIMIT = RateLimit("upload", key="user_or_ip")
 
 
-def markdown_max_chars():
-    return getattr(settings, "MARKDOWN_MAX_CHARS", 100_000)
-
-
 class StaffMarkdownifyView(EditorsOnly, MarkdownifyView):
     """The editor's preview of the Markdown in `content`; 400 with a message without it, or over the size limit."""
 
@@ -120,11 +117,9 @@ class StaffMarkdownifyView(EditorsOnly, MarkdownifyView):
         content = request.POST.get("content")
         if content is None:
             return bad_request("Nothing to preview: send the Markdown as “content”.")
-        if len(content) > markdown_max_chars():
-            return bad_request(
-                f"This text is too long to preview: {len(content):,} characters, "
-                f"at most {markdown_max_chars():,}. Split it, or shorten it."
-            )
+        too_long = rendering.length_problem(content)
+        if too_long:
+            return bad_request(too_long)
         return super().post(request, *args, **kwargs)
 
 
