@@ -44,7 +44,7 @@ EXPECTED = {
     "search": {200, 429},
     "feed": {200},
     "failed login": {200, 429},
-    "editor": {200, 302},
+    "editor": {200, 302},  # the change page, then its save (a refused save is an error too)
     "preview": {200},
     "oversized preview": {400},
 }
@@ -155,6 +155,14 @@ def sign_in(server, key):
     return session
 
 
+def copy_of(signed_in):
+    """A session of its own for a thread, signed in as `signed_in` is (a code is good for one sign-in)."""
+    session = requests.Session()
+    session.headers.update(signed_in.headers)
+    session.cookies.update(signed_in.cookies)
+    return session
+
+
 def form_fields(html):
     """The change form's fields as a browser would submit them."""
     form = BeautifulSoup(html, "html.parser").find("form", id=re.compile("_form$"))
@@ -166,7 +174,10 @@ def form_fields(html):
         if field.name == "textarea":
             data.append((name, field.text.removeprefix("\n")))
         elif field.name == "select":
-            data += [(name, option.get("value", "")) for option in field.find_all("option", selected=True)]
+            chosen = field.find_all("option", selected=True)
+            if not chosen and not field.has_attr("multiple"):
+                chosen = field.find_all("option")[:1]  # what a browser sends for a select left alone
+            data += [(name, option.get("value", option.text)) for option in chosen]
         elif field.get("type") in ("checkbox", "radio"):
             if field.has_attr("checked"):
                 data.append((name, field.get("value", "on")))
@@ -175,8 +186,8 @@ def form_fields(html):
     return data
 
 
-def editor(server, tally, stop, key, article_id):
-    session = sign_in(server, key)
+def editor(server, tally, stop, signed_in, article_id):
+    session = copy_of(signed_in)
     change = f"{server.url}/admin/articles/article/{article_id}/change/"
     edit = 0
     while not stop.is_set():
@@ -187,12 +198,18 @@ def editor(server, tally, stop, key, article_id):
         data = [(name, value) for name, value in form_fields(page.text) if name != "_continue"]
         edit += 1
         data = [(n, f"Soak edit {edit}: " + v.split(": ", 1)[-1] if n == "summary" else v) for n, v in data]
-        call(tally, session, "editor", "POST", change, data=[*data, ("_continue", "1")])
+        saved = call(tally, session, "editor", "POST", change, data=[*data, ("_continue", "1")], allow_redirects=False)
+        if saved is not None and saved.status_code == 200:  # the form came back: the save was refused
+            page = BeautifulSoup(saved.text, "html.parser")
+            errors = page.select(".errornote, .errorlist li")
+            errors += [f"({' '.join(row.get('class'))})" for row in page.select(".errors")]
+            with tally.lock:
+                tally.errors.append("editor: save refused: " + "; ".join(e.get_text(" ", strip=True) for e in errors))
         stop.wait(3)
 
 
-def previewer(server, tally, stop, key, limit):
-    session = sign_in(server, key)
+def previewer(server, tally, stop, signed_in, limit):
+    session = copy_of(signed_in)
     token = session.cookies.get("csrftoken")
     url = server.url + "/admin/markdownx/markdownify/"
     worst = ("[^1" * limit)[: limit - 3]
@@ -349,11 +366,12 @@ def soak(work, args, redis_port):
         log(f"Baseline: {args.readers} readers for {args.baseline} s...")
         run_threads([(reader, server, quiet)] * args.readers, args.baseline)
         busy = Tally()
+        signed_in = sign_in(server, key)
         log(f"Soak: mixed traffic for {args.duration} s...")
         run_threads(
             [(reader, server, busy)] * args.readers
             + [(searcher, server, busy), (feeds, server, busy), (attacker, server, busy)]
-            + [(editor, server, busy, key, article_id), (previewer, server, busy, key, limit)],
+            + [(editor, server, busy, signed_in, article_id), (previewer, server, busy, signed_in, limit)],
             args.duration,
         )
         return report(quiet, busy, server, redis_port)
