@@ -261,3 +261,10 @@ def test_the_admin_never_shows_anyone_s_secret(chief, django_user_model):
         assert page.status_code == 200
         assert device.key not in page.text and not any(code in page.text for code in codes)
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
+
+
+def test_every_admin_page_links_to_two_step_sign_in(chief, seed_article):
+    client = signed_in(chief)
+    for url in ("/admin/", "/admin/articles/article/", f"/admin/articles/article/{seed_article.pk}/change/"):
+        links = soup(client.get(url)).select("#user-tools a[href='/admin/two-step/']")
+        assert [link.text for link in links] == ["Two-step sign-in"]

@@ -34,7 +34,6 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
-    "editorial.admin_config.CitewellAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +52,8 @@ INSTALLED_APPS = [
     "articles",
     "sitepages",
     "editorial",
+    # After editorial, whose templates override the admin's (admin/base_site.html).
+    "editorial.admin_config.CitewellAdminConfig",
 ]
 
 MIDDLEWARE = [
