@@ -244,6 +244,7 @@ def enrol(request, *, site):
         "secret": " ".join(chunks(b32encode(unhexlify(key)).decode(), 4)),
         "username": user,
         "signed_in": signed_in,
+        "has_app": signed_in and TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }
     return render(request, "admin/two_factor/enrol.html", context)
 

@@ -196,9 +196,12 @@ def test_where_optional_staff_sign_in_with_a_password_and_can_enrol(chief):
     assert sign_in(client).status_code == 302 and reaches_admin(client)
     account = client.get("/admin/two-step/")
     assert "Two-step sign-in is off" in account.text
-    key = soup(client.get("/admin/login/enrol/")) and client.session[two_factor.ENROL_KEY]
+    enrol = client.get("/admin/login/enrol/")
+    assert "each sign-in will also ask for a code" in enrol.text and "replaces the one you use now" not in enrol.text
+    key = client.session[two_factor.ENROL_KEY]
     assert client.post("/admin/login/enrol/", {"code": code_for(key)})["Location"] == "/admin/two-step/"
     assert "Two-step sign-in is on" in client.get("/admin/two-step/").text
+    assert "replaces the one you use now" in client.get("/admin/login/enrol/").text
     client.post("/admin/logout/")
     assert sign_in(client)["Location"] == "/admin/login/code/"
 
