@@ -198,13 +198,14 @@ def editor(server, tally, stop, signed_in, article_id):
         data = [(name, value) for name, value in form_fields(page.text) if name != "_continue"]
         edit += 1
         data = [(n, f"Soak edit {edit}: " + v.split(": ", 1)[-1] if n == "summary" else v) for n, v in data]
+        data = [(n, v) for n, v in data if n != "change_note"] + [("change_note", f"Soak edit {edit} of the summary.")]
         saved = call(tally, session, "editor", "POST", change, data=[*data, ("_continue", "1")], allow_redirects=False)
         if saved is not None and saved.status_code == 200:  # the form came back: the save was refused
             page = BeautifulSoup(saved.text, "html.parser")
-            errors = page.select(".errornote, .errorlist li")
-            errors += [f"({' '.join(row.get('class'))})" for row in page.select(".errors")]
+            errors = [e.get_text(" ", strip=True) for e in page.select(".errornote, .errorlist li")]
+            errors += [" ".join(row.get("class")) for row in page.select(".errors")]
             with tally.lock:
-                tally.errors.append("editor: save refused: " + "; ".join(e.get_text(" ", strip=True) for e in errors))
+                tally.errors.append("editor: save refused: " + "; ".join(errors))
         stop.wait(3)
 
 
@@ -227,10 +228,25 @@ def previewer(server, tally, stop, signed_in, limit):
         stop.wait(2)
 
 
+def guarded(target, tally):
+    """target, with anything it raises counted as an error of the soak."""
+
+    def run(*args):
+        try:
+            target(*args)
+        except Exception as error:
+            with tally.lock:
+                tally.errors.append(f"{target.__name__} stopped: {type(error).__name__}: {error}")
+
+    return run
+
+
 def run_threads(targets, seconds):
+    """Each (target, server, tally, *more) runs as target(server, tally, stop, *more) for `seconds`."""
     stop = threading.Event()
     threads = [
-        threading.Thread(target=target, args=(*args[:2], stop, *args[2:]), daemon=True) for target, *args in targets
+        threading.Thread(target=guarded(target, args[1]), args=(*args[:2], stop, *args[2:]), daemon=True)
+        for target, *args in targets
     ]
     for thread in threads:
         thread.start()
