@@ -6,6 +6,7 @@ import io
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -166,10 +167,39 @@ class FAQForm(forms.ModelForm):
         return checked_markdown(self, self.cleaned_data["answer"], article, blocks_allowed=False)
 
 
+# Order numbers are small integers on PostgreSQL (at most 32,767): forms accept up to MAX_ORDER, so
+# rows can always step aside above it (to twice it at most) while they are renumbered.
+MAX_ORDER = 10_000
+
+
 class OrderedRowsFormSet(forms.BaseInlineFormSet):
+    """An article's rows of one kind. Validation already refuses two rows with one order
+    number; saving then never trips the unique constraint on (article, order), whatever
+    order the rows are saved in: rows whose number changes, or which are deleted, first
+    step aside to numbers above every row's, in one statement each, inside the save's
+    transaction (swaps, a new first row, a deleted row's number given to another)."""
+
     def get_unique_error_message(self, unique_check):
         noun = self.model._meta.verbose_name_plural
         return f"Two {noun} share an order number; give each its own."
+
+    def save_existing_objects(self, commit=True):
+        if commit:
+            self.step_aside()
+        return super().save_existing_objects(commit)
+
+    def step_aside(self):
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and (form in self.deleted_forms or "order" in form.changed_data)
+        ]
+        if not moving:
+            return
+        rows = self.model._default_manager.filter(article=self.instance)
+        top = rows.aggregate(top=Max("order"))["top"] or 0
+        for offset, pk in enumerate(moving, start=1):
+            rows.filter(pk=pk).update(order=top + offset)
 
 
 PHOTO_SIZE = 400

@@ -13,6 +13,7 @@ delete: a restore brings back the revision its preview shows, or nothing.
 from django.contrib import messages
 from django.contrib.auth import get_permission_codename
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from reversion.admin import VersionAdmin
@@ -22,7 +23,7 @@ from articles.derivation import defer, deriving_once
 from articles.models import ROWS, Article
 
 from . import drafts, revisions, signoffs
-from .forms import locked_edit_count
+from .forms import MAX_ORDER, locked_edit_count
 from .models import Draft
 
 
@@ -57,6 +58,15 @@ def refusal(rows):
     )
 
 
+def rows_aside(article_pk):
+    """Move the article's rows to numbers above any a form accepts, in one statement per kind, so
+    that a revision brings back its own order numbers without tripping their unique constraint,
+    in whatever order reversion saves them. Every row then takes the revision's number or is
+    deleted (a revision shown but not restored is rolled back)."""
+    for _, model in ROWS:
+        model._default_manager.filter(article_id=article_pk).update(order=F("order") + MAX_ORDER)
+
+
 class HistoryAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -76,6 +86,7 @@ class HistoryAdmin(VersionAdmin):
             # when only showing its form: the form's article is derived once the revision is back.
             if str(object_id).isdigit():
                 defer(int(object_id), whole=True)
+                rows_aside(int(object_id))
             response = super().revision_view(
                 request, object_id, version_id, {**(extra_context or {}), "preview_url": preview}
             )

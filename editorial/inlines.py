@@ -8,7 +8,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import FAQ, FoodSource, KeyPoint, Reference, SupplementForm
 
-from .forms import FAQForm, OrderedRowsFormSet
+from .forms import MAX_ORDER, FAQForm, OrderedRowsFormSet
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
@@ -22,6 +22,11 @@ class RowInline:
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
         **MARKDOWN_WIDGETS,
     }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "order":  # room above for renumbering (OrderedRowsFormSet), on every database
+            kwargs.update(min_value=1, max_value=MAX_ORDER)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class KeyPointInline(RowInline, admin.TabularInline):
