@@ -161,3 +161,20 @@ def test_an_editor_writes_the_reviewer_signs_off_the_editor_publishes_and_a_read
     assert article.locator(".article-body script").count() == 0
     assert dialogs == []
     reader.close()
+
+
+def test_the_body_preview_stays_in_view_while_the_editor_scrolls_through_the_text(admin_page, live_server):
+    page = admin_page
+    call_command("loaddata", "initial_article", verbosity=0)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/admin/articles/article/1/change/")
+    body = page.locator("#id_body")
+    preview = body.locator("xpath=..").locator(".markdownx-preview")
+    body.click()
+    page.keyboard.type(" ")  # the preview is drawn once the editor types
+    expect(preview.locator("h2").first).to_be_visible()
+    editor_top = body.evaluate("(e) => e.getBoundingClientRect().top + window.scrollY")
+    page.evaluate(f"window.scrollTo(0, {editor_top} + 2000)")
+    top = preview.evaluate("(e) => e.getBoundingClientRect().top")
+    bottom = preview.evaluate("(e) => e.getBoundingClientRect().bottom")
+    assert 0 <= top <= 20 and bottom > 400  # held at the top of the window, beside the text
