@@ -91,7 +91,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/admin-markdown-rows.js"]
+        js = ["js/admin-markdown-rows.js", "js/admin-unsaved.js"]
 
     def get_queryset(self, request):
         return (

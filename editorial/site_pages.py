@@ -38,6 +38,7 @@ class SitePageAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-unsaved.js"]
 
     @admin.display(description="Address")
     def address(self, obj):

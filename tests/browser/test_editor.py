@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from articles.models import Article
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -167,7 +169,7 @@ def test_the_body_preview_stays_in_view_while_the_editor_scrolls_through_the_tex
     page = admin_page
     call_command("loaddata", "initial_article", verbosity=0)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + "/admin/articles/article/1/change/")
+    page.goto(live_server.url + f"/admin/articles/article/{Article.objects.get().pk}/change/")
     body = page.locator("#id_body")
     preview = body.locator("xpath=..").locator(".markdownx-preview")
     body.click()
@@ -178,3 +180,24 @@ def test_the_body_preview_stays_in_view_while_the_editor_scrolls_through_the_tex
     top = preview.evaluate("(e) => e.getBoundingClientRect().top")
     bottom = preview.evaluate("(e) => e.getBoundingClientRect().bottom")
     assert 0 <= top <= 20 and bottom > 400  # held at the top of the window, beside the text
+
+
+def test_leaving_a_changed_form_asks_first_and_view_on_site_opens_a_tab(admin_page, live_server):
+    page = admin_page
+    call_command("loaddata", "initial_article", verbosity=0)
+    change = live_server.url + f"/admin/articles/article/{Article.objects.get().pk}/change/"
+    page.goto(change)
+    view = page.locator(".object-tools a.viewsitelink")
+    assert view.get_attribute("target") == "_blank" and "noopener" in view.get_attribute("rel")
+
+    page.goto(live_server.url + "/admin/")  # unchanged: leaves without asking
+    assert page.url.endswith("/admin/")
+
+    page.goto(change)
+    page.locator("#id_subtitle").click()
+    page.keyboard.type(" changed")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.locator("#site-name a").click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"] and page.url == change
