@@ -248,7 +248,6 @@ def portrait(upload):
     with images.opened(upload) as image:
         upright = images.on_white(images.pixels(image))
         square = ImageOps.fit(upright, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
-    square.info.clear()  # resizing carries metadata along
     out = io.BytesIO()
     square.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")

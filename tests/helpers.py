@@ -315,6 +315,16 @@ def setup_site():
     return out.getvalue()
 
 
+# A cache that cannot be reached (Redis down): nothing listens on port 1; fails fast.
+CACHE_DOWN = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
 # Running the site with production settings
 
 

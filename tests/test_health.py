@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.test import Client, override_settings
 
-from .helpers import database_down
+from .helpers import CACHE_DOWN, database_down
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +30,7 @@ def test_healthz_is_503_when_the_database_is_down(client):
     assert response.json()["database"] == "unavailable"
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2},
-        }
-    }
-)
+@override_settings(CACHES=CACHE_DOWN)
 def test_healthz_stays_up_without_the_cache():
     response = Client().get("/healthz")
     assert response.status_code == 200

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from articles import rendering
 
-from .helpers import signed_in
+from .helpers import CACHE_DOWN, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +68,6 @@ def test_with_the_cache_down_previews_are_served_uncounted(editor_client, settin
 
     monkeypatch.setattr(views.PREVIEW_LIMIT, "paused_until", 0.0)  # the pause this starts ends with the test
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "preview": "1/h"}
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    settings.CACHES = CACHE_DOWN
     statuses = [editor_client.post(URL, {"content": "Text."}).status_code for _ in range(3)]
     assert statuses == [200, 200, 200]

@@ -17,7 +17,7 @@ from pagecache.models import ContentVersion
 from pagecache.pages import last_modified_for
 
 from .factories import ArticleFactory, FAQFactory
-from .helpers import existing_rows, save_change_page, signed_off
+from .helpers import CACHE_DOWN, existing_rows, save_change_page, signed_off
 
 pytestmark = pytest.mark.django_db
 
@@ -271,15 +271,7 @@ def test_with_the_page_cache_off_validators_still_work(article, settings):
     assert get(client, HOME, if_none_match=first["ETag"]).status_code == 304
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-)
+@override_settings(CACHES=CACHE_DOWN)
 def test_when_the_cache_is_down_pages_come_from_the_database_with_a_warning(article, caplog):
     client = Client()
     with caplog.at_level(logging.WARNING, logger="pagecache.store"):

@@ -9,7 +9,7 @@ from articles import views
 from site_config.client import client_ip
 
 from .factories import ArticleFactory
-from .helpers import soup
+from .helpers import CACHE_DOWN, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -80,15 +80,7 @@ def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, three_se
     assert statuses == [200, 200, 200, 429]
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-)
+@override_settings(CACHES=CACHE_DOWN)
 def test_when_the_cache_is_down_searches_are_served_uncounted_with_a_warning(three_searches, caplog, monkeypatch):
     monkeypatch.setattr(views.SEARCH_LIMIT, "paused_until", 0.0)  # the pause this starts ends with the test
     client = Client()
