@@ -185,16 +185,22 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), b""
 
-    def peak_memory_mb(self):
-        """Highest resident memory of any worker (VmHWM), in MB."""
+    def worker_memory_mb(self):
+        """(resident now, highest resident: VmRSS, VmHWM) of each worker, in MB."""
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False)
-        peaks = []
+        figures = []
         for pid in children.stdout.split():
             status = Path(f"/proc/{pid}/status")
             if status.exists():
-                match = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
-                if match:
-                    peaks.append(int(match.group(1)) / 1024)
+                text = status.read_text()
+                rss, peak = (re.search(rf"{key}:\s+(\d+) kB", text) for key in ("VmRSS", "VmHWM"))
+                if rss and peak:
+                    figures.append((int(rss.group(1)) / 1024, int(peak.group(1)) / 1024))
+        return figures
+
+    def peak_memory_mb(self):
+        """Highest resident memory of any worker (VmHWM), in MB."""
+        peaks = [peak for _, peak in self.worker_memory_mb()]
         return round(max(peaks), 1) if peaks else None
 
     def stop(self):

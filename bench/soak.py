@@ -21,6 +21,7 @@ Usage: python bench/soak.py [--duration 60] [--baseline 10] [--readers 4]
 import argparse
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -257,7 +258,7 @@ def run_threads(targets, seconds):
 
 
 def start_redis(work):
-    if not shutil_which("redis-server"):
+    if not shutil.which("redis-server"):
         log("redis-server is not installed: the soak runs with each worker's own memory cache.")
         return None, None
     port = free_port()
@@ -293,12 +294,6 @@ def start_redis(work):
     raise RuntimeError("redis-server did not start")
 
 
-def shutil_which(name):
-    import shutil
-
-    return shutil.which(name)
-
-
 def redis_memory(port):
     info = subprocess.run(
         ["redis-cli", "-p", str(port), "info", "memory"], capture_output=True, text=True, check=False
@@ -312,15 +307,7 @@ def redis_memory(port):
 
 
 def worker_memory(server):
-    children = subprocess.run(
-        ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True, check=False
-    ).stdout.split()
-    figures = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        rss, peak = (int(re.search(rf"{k}:\s+(\d+) kB", status).group(1)) // 1024 for k in ("VmRSS", "VmHWM"))
-        figures.append(f"{rss} MB now, {peak} MB peak")
-    return "; ".join(figures)
+    return "; ".join(f"{rss:.0f} MB now, {peak:.0f} MB peak" for rss, peak in server.worker_memory_mb())
 
 
 def setup_editor(env):
