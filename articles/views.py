@@ -153,18 +153,28 @@ def sees_unpublished(user):
 def article_context(article, rows, topics, version=None):
     """The template context of an article page: the article, its rows (lists by relation name, in
     page order) and its topics, as the page's sections use them."""
-    context = {"article": article, **rows, "topics": topics, "topic": topics[0] if topics else None}
+    context = {**rows, "topics": topics, "topic": topics[0] if topics else None, **body_context(article, rows)}
     context["references"] = cited_references(article, rows["references"])
-    available = [name for name in rendering.BLOCKS if rows[name.replace("-", "_")]]
-    context["body_parts"] = rendering.split_blocks(article.body_html, available)
-    context["food_chart"] = charts.food_chart(rows["food_sources"])
-    context["food_source_names"] = sorted({food.source for food in rows["food_sources"] if food.source})
     context["related"] = related_articles(article, topics, version)
     context["canonical_path"] = article.get_absolute_url()
     context["json_ld"] = structured_data.to_script(
         structured_data.article_graph(article, context["topic"], context["references"], rows["faqs"])
     )
     return context
+
+
+def body_context(article, rows):
+    """What the article's body (articles/_body.html) needs: its parts, cut at the block markers, and
+    the rows and chart of the tables placed in it."""
+    available = [name for name in rendering.BLOCKS if rows[name.replace("-", "_")]]
+    return {
+        "article": article,
+        "food_sources": rows["food_sources"],
+        "supplement_forms": rows["supplement_forms"],
+        "body_parts": rendering.split_blocks(article.body_html, available),
+        "food_chart": charts.food_chart(rows["food_sources"]),
+        "food_source_names": sorted({food.source for food in rows["food_sources"] if food.source}),
+    }
 
 
 def cited_references(article, references):

@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 from articles.derivation import derive_now, deriving_once
 from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published_q
 
-from . import content_checks, drafts, review, review_views, site_pages, views, workflow  # noqa: F401 - site_pages registers its admin
+from . import content_checks, drafts, preview, review, review_views, site_pages, views, workflow  # noqa: F401 - site_pages registers its admin
 from .actions import WorkflowActions
 from .filters import ReviewFilter, StateFilter
 from .forms import ArticleAdminForm, ContributorAdminForm, PhotoField
@@ -90,8 +90,8 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
     fieldsets = FIELDSETS
 
     class Media:
-        css = {"all": ["css/admin.css"]}
-        js = ["js/admin-markdown-rows.js", "js/admin-unsaved.js"]
+        css = {"all": ["css/admin.css", "css/admin-preview.css"]}
+        js = ["js/admin-markdown-rows.js", "js/admin-unsaved.js", "js/admin-preview.js"]
 
     def get_queryset(self, request):
         return (
@@ -123,6 +123,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
             ),
             path("<path:object_id>/publish/", view(review_views.publish), name="articles_article_publish"),
             path("<path:object_id>/unpublish/", view(review_views.unpublish), name="articles_article_unpublish"),
+            *preview.urls(view),  # after the history's preview, whose address "<path:object_id>/preview/" matches
             *super().get_urls(),
         ]
 

@@ -23,6 +23,10 @@ LIMITED_ACTIONS = {
     "search": ("search", "You have searched many times in a short while."),
     "login": ("login", "There have been many sign-in attempts from your address."),
     "markdownx_markdownify": ("preview", "The editor has asked for many previews in a short while."),
+    **{
+        f"articles_article_{name}": ("preview", "The editor has asked for many previews in a short while.")
+        for name in ("live_preview", "live_preview_add", "preview", "preview_add")
+    },
     "markdownx_upload": ("upload", "You have uploaded many images in a short while."),
 }
 RATE_RE = re.compile(r"\d+/(\d*)([smhd])")
