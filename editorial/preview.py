@@ -8,8 +8,8 @@ article's form is bound to its draft, which `drafts.workspace()` brings into the
 tables first, as the change page does.
 
 - `live`: POST of the whole form; JSON with the body's HTML (the chart and tables
-  placed at their markers, by the public templates) and the errors of its Markdown
-  fields and of the form as a whole.
+  placed at their markers, by the public templates) and the errors of the article's
+  Markdown fields, of the form as a whole and of the rows (which the tables show).
 - `page`: POST stores the form in the session and redirects to a GET of the same
   address, which shows the article page as readers would see it, under a banner
   (or the problems, when the form would not save). The tab can be reloaded.
@@ -18,6 +18,7 @@ Both need the permission to change the article (to add one, for a new one), are
 counted against RATE_LIMITS["preview"], and refuse a value over the Markdown size limit with a 400.
 """
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -44,6 +45,11 @@ from . import drafts
 from .views import PREVIEW_LIMIT, bad_request
 
 ROW_NAMES = {model: name for name, model in ROWS}
+ROW_NOUNS = {name: str(model._meta.verbose_name) for name, model in ROWS}
+
+
+def capitalized(text):
+    return text[:1].upper() + text[1:]
 
 
 @dataclass
@@ -131,7 +137,8 @@ def is_markdown(form, name):
 
 
 def form_problems(form, markdown_only=False, where=""):
-    """Each error of a form as "Where, field: message"; `markdown_only`: only its Markdown fields' and its own."""
+    """Each error of a form as "Where, field: message"; `markdown_only`: only its Markdown fields' and its own
+    (the live preview's: an article's other fields may be left empty while its body is written)."""
     problems = []
     for name, messages in form.errors.items():
         if name == NON_FIELD_ERRORS:
@@ -146,16 +153,28 @@ def form_problems(form, markdown_only=False, where=""):
 
 
 def problems(unsaved_form, markdown_only=False):
-    """What Save would refuse, in the page's order: the article's fields, then each kind of row's."""
+    """What Save would refuse, in the page's order: the article's fields (`markdown_only`: only its
+    Markdown fields' and its own errors), then each kind of row's, all of them (a row in error is left out)."""
     found = form_problems(unsaved_form.form, markdown_only)
     for formset in unsaved_form.formsets:
-        noun = str(formset.model._meta.verbose_name)
-        noun = noun[:1].upper() + noun[1:]
-        plural = str(formset.model._meta.verbose_name_plural).capitalize()
+        noun = capitalized(str(formset.model._meta.verbose_name))
+        plural = capitalized(str(formset.model._meta.verbose_name_plural))
         found.extend(f"{plural}: {message}" for message in formset.non_form_errors())
         for index, form in enumerate(formset.forms, start=1):
-            found.extend(form_problems(form, markdown_only, where=f"{noun} {index}"))
+            found.extend(form_problems(form, where=f"{noun} {index}"))
     return found
+
+
+ROW_FIELD_RE = re.compile(r"^([a-z_]+)-(\d+)-([a-z_]+)$")
+
+
+def field_name(name):
+    """A submitted field's name as the page says it: "body" is "Body", "faqs-0-answer" is "FAQ 1, answer"."""
+    row = ROW_FIELD_RE.match(name)
+    if row:
+        kind, index, field = row.groups()
+        return f"{capitalized(ROW_NOUNS.get(kind, kind))} {int(index) + 1}, {field.replace('_', ' ')}"
+    return name.replace("_", " ").capitalize()
 
 
 def oversized(data):
@@ -164,7 +183,7 @@ def oversized(data):
         for value in values:
             problem = rendering.length_problem(value)
             if problem:
-                return f"{name}: {problem}"
+                return f"{field_name(name)}: {problem}"
     return ""
 
 

@@ -13,7 +13,17 @@ from articles.models import ROWS, Article
 from editorial.models import Draft
 from pagecache.models import ContentVersion
 
-from .helpers import NEW_ROWS, article_fields, current_fields, existing_rows, inline_data, signed_in, soup
+from .helpers import (
+    NEW_ROWS,
+    article_fields,
+    current_fields,
+    existing_rows,
+    form_data,
+    inline_data,
+    save_change_page,
+    signed_in,
+    soup,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +98,20 @@ def test_the_body_preview_follows_the_rows_as_typed_on_a_stored_article(admin_cl
     assert "Pumpkin seeds, typed just now" not in Article.objects.get(pk=seed_article.pk).search_text
 
 
+def test_a_published_article_s_preview_is_of_its_draft_as_its_change_page_shows_it(editor_client, seed_article):
+    food = {"order": "99", "name": "Draft-only seeds", "category": "Seeds", "serving": "1 oz", "amount_mg": "150"}
+    rows = existing_rows(seed_article, food_sources=[food])
+    assert save_change_page(editor_client, seed_article, rows=rows).status_code == 302
+    assert Draft.objects.filter(article=seed_article).exists()
+    data = form_data(soup(editor_client.get(reverse("admin:articles_article_change", args=[seed_article.pk]))))
+    before = stored_state()
+    response = editor_client.post(live_url(seed_article), data)
+    assert response.json()["errors"] == []
+    assert "Draft-only seeds" in response.json()["html"]
+    assert stored_state() == before
+    assert not seed_article.food_sources.filter(name="Draft-only seeds").exists()  # readers' rows
+
+
 def test_the_body_preview_gives_the_errors_save_would_and_still_renders(editor_client):
     body = "# Title\n\nClaimed.[^7]\n\n[[food-sorces]]"
     faqs = [{"order": "1", "question": "Why?", "answer": "Because.[^9]"}]
@@ -103,6 +127,13 @@ def test_the_body_preview_gives_the_errors_save_would_and_still_renders(editor_c
     assert "Claimed." in response.json()["html"]
     fixed = editor_client.post(LIVE_ADD, new_article_form(body="## Fine\n\nClaimed.[^1]"))
     assert fixed.json()["errors"] == []
+
+
+def test_a_row_save_would_refuse_is_left_out_of_the_chart_and_its_error_shown(editor_client):
+    rows = {**NEW_ROWS, "food_sources": [{**NEW_ROWS["food_sources"][0], "amount_mg": "lots"}]}
+    response = editor_client.post(LIVE_ADD, {**article_fields(), **inline_data(rows)})
+    assert response.json()["errors"] == ["Food source 1, amount (mg): Enter a number."]
+    assert "Oysters" not in response.json()["html"]
 
 
 def test_the_body_preview_leaves_out_fields_the_editor_has_not_reached(editor_client):
@@ -124,9 +155,16 @@ def test_an_oversized_value_is_refused_with_a_message(editor_client):
         response = editor_client.post(url, new_article_form(body="x" * (limit + 1)))
         assert response.status_code == 400
         assert response.content.decode() == (
-            f"body: This text has {limit + 1:,} characters; Markdown fields hold at most {limit:,}. "
+            f"Body: This text has {limit + 1:,} characters; Markdown fields hold at most {limit:,}. "
             "Shorten it by 1 character."
         )
+
+
+def test_an_oversized_faq_answer_is_named(editor_client):
+    faqs = [{"order": "1", "question": "Why?", "answer": "x" * (rendering.MAX_MARKDOWN_CHARS + 5)}]
+    response = editor_client.post(LIVE_ADD, {**article_fields(), **inline_data({**NEW_ROWS, "faqs": faqs})})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("FAQ 1, answer: This text has")
 
 
 def test_the_body_preview_answers_post_only(editor_client):
@@ -221,6 +259,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url):
     response = client.post(url, new_article_form())
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_who_may_only_view_are_not_offered_the_preview(seed_article, django_user_model):
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(*Group.objects.get(name="Editors").permissions.filter(codename="view_article"))
+    page = soup(signed_in(viewer).get(reverse("admin:articles_article_change", args=[seed_article.pk])))
+    assert page.select_one("#article_form") is not None
+    assert page.select("button.article-preview-button") == []
 
 
 def test_the_change_page_offers_the_preview(editor_client, seed_article):

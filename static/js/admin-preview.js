@@ -9,9 +9,13 @@
   const TOO_MANY = "Too many previews in a short while: the preview catches up in a moment.";
   const FAILED = "The preview could not be updated; your text is safe. It tries again on your next change.";
 
-  // The form's fields as Save sends them: a picker's chosen topics are all sent (as the admin's own script does on submit).
+  // The form's fields as Save sends them, but for files (not previewed): a picker's chosen topics are
+  // all sent, as the admin's own script does on submit.
   function formData(form) {
     const data = new FormData(form);
+    for (const [name, value] of [...data]) {
+      if (typeof value !== "string") data.delete(name);
+    }
     for (const chosen of form.querySelectorAll("select.filtered[multiple][id$='_to']")) {
       data.delete(chosen.name);
       for (const option of chosen.options) data.append(chosen.name, option.value);
@@ -125,7 +129,6 @@
     sending.target = "_blank";
     sending.hidden = true;
     for (const [name, value] of formData(form)) {
-      if (typeof value !== "string") continue; // files are not previewed
       const field = document.createElement("textarea"); // keeps line breaks as typed
       field.name = name;
       field.value = value;
