@@ -84,6 +84,8 @@ def unsaved(model_admin, request, stored, data):
             # Read again inside the workspace: a published article's form is its draft's.
             article = model_admin.get_object(request, str(stored.pk)) if stored else None
             form = model_admin.get_form(request, article, change=stored is not None)(data, instance=article)
+            if "change_note" in form.fields:  # for readers once published: not needed to see the page first
+                form.fields["change_note"].required = False
             valid = form.is_valid()
             formsets = [
                 FormSet(
