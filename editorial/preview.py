@@ -228,7 +228,9 @@ def page(model_admin, request, object_id=None):
         too_long = oversized(request.POST)
         if too_long:
             return bad_request(too_long)
-        request.session[session_key(object_id)] = dict(request.POST.lists())
+        request.session[session_key(object_id)] = {
+            name: values for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"
+        }
         return HttpResponseRedirect(request.path, status=303)
     kept = request.session.get(session_key(object_id))
     if kept is None:
