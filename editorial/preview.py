@@ -18,6 +18,7 @@ Both need the permission to change the article (to add one, for a new one), are
 counted against RATE_LIMITS["preview"], and refuse a value over the Markdown size limit with a 400.
 """
 
+import html
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -206,9 +207,9 @@ def live(model_admin, request, object_id=None):
         return bad_request(too_long)
     with unsaved(model_admin, request, stored, request.POST) as form:
         article, rows, _ = built(form, body=request.POST.get("body", ""))
-        html = render_to_string("articles/_body.html", body_context(article, rows), request, using="jinja2")
-        errors = [strip_tags(problem) for problem in problems(form, markdown_only=True)]
-    response = JsonResponse({"html": html, "errors": errors})
+        body_html = render_to_string("articles/_body.html", body_context(article, rows), request, using="jinja2")
+        errors = [html.unescape(strip_tags(problem)) for problem in problems(form, markdown_only=True)]
+    response = JsonResponse({"html": body_html, "errors": errors})
     add_never_cache_headers(response)
     return response
 

@@ -237,6 +237,15 @@ def test_a_form_save_would_refuse_shows_its_problems_instead_of_a_page(editor_cl
     assert soup(response).select_one(".staff-banner") is None
 
 
+def test_each_form_s_preview_shows_what_it_last_sent(editor_client, seed_article):
+    editor_client.post(PAGE_ADD, new_article_form(title="First try"))
+    editor_client.post(page_url(seed_article), seed_form(seed_article, title="The seed, retitled", change_note=""))
+    editor_client.post(PAGE_ADD, new_article_form(title="Second try"))
+    assert soup(editor_client.get(PAGE_ADD)).select_one("#article-title").get_text(strip=True) == "Second try"
+    seed_title = soup(editor_client.get(page_url(seed_article))).select_one("#article-title").get_text(strip=True)
+    assert seed_title.startswith("The seed, retitled")
+
+
 def test_nothing_to_preview_without_a_posted_form(editor_client):
     assert editor_client.get(PAGE_ADD).status_code == 404
 
