@@ -3,9 +3,10 @@
 Both take the form as the browser would submit it, validate it with the admin's own
 form and inline formsets (so they report what Save would refuse, by the same checks),
 and build the article and its rows in memory from what is valid: nothing is saved.
-They run inside a transaction that is always rolled back, because a published
-article's form is bound to its draft, which `drafts.workspace()` brings into the
-tables first, as the change page does.
+A stored article's form is read inside a transaction that is always rolled back
+(`held`): a published article's form is bound to its draft, which `drafts.workspace()`
+brings into the tables first, as the change page does. What is shown is rendered
+after it, from what was read.
 
 - `live`: POST of the whole form; JSON with the body's HTML (the chart and tables
   placed at their markers, by the public templates) and the errors of the article's
@@ -77,29 +78,41 @@ def article_or_none(model_admin, request, object_id):
 
 
 @contextmanager
-def unsaved(model_admin, request, stored, data):
-    """The form for the `stored` article (None: a new one) bound to `data` (yields an Unsaved),
-    inside a transaction rolled back at the end of the block, whatever happened in it."""
+def held(stored):
+    """Where a stored article's form is read: a transaction always rolled back at the end (the edit count
+    is read under a row lock, as Save does), in which a published article's tables hold its draft
+    (drafts.workspace). A new article's form reads nothing it could lock: no transaction."""
+    if stored is None:
+        yield
+        return
     with transaction.atomic():
-        with drafts.workspace(stored.pk if stored else None):
-            # Read again inside the workspace: a published article's form is its draft's.
-            article = model_admin.get_object(request, str(stored.pk)) if stored else None
-            form = model_admin.get_form(request, article, change=stored is not None)(data, instance=article)
-            if "change_note" in form.fields:  # for readers once published: not needed to see the page first
-                form.fields["change_note"].required = False
-            valid = form.is_valid()
-            formsets = [
-                FormSet(
-                    data=data,
-                    instance=form.instance,
-                    prefix=FormSet.get_default_prefix(),
-                    queryset=inline.get_queryset(request),
-                )
-                for FormSet, inline in model_admin.get_formsets_with_inlines(request, article)
-            ]
-            valid = all_valid(formsets) and valid
-            yield Unsaved(form, formsets, valid)
+        if drafts.is_drafted(stored):
+            with drafts.workspace(stored.pk):
+                yield
+        else:
+            yield
         transaction.set_rollback(True)
+
+
+def bound(model_admin, request, stored, data):
+    """The admin's form for the `stored` article (None: a new one) and its inline formsets, bound to `data`."""
+    # Read again: in a workspace, a published article's form is its draft's.
+    article = model_admin.get_object(request, str(stored.pk)) if stored else None
+    form = model_admin.get_form(request, article, change=stored is not None)(data, instance=article)
+    if "change_note" in form.fields:  # for readers once published: not needed to see the page first
+        form.fields["change_note"].required = False
+    valid = form.is_valid()
+    formsets = [
+        FormSet(
+            data=data,
+            instance=form.instance,
+            prefix=FormSet.get_default_prefix(),
+            queryset=inline.get_queryset(request),
+        )
+        for FormSet, inline in model_admin.get_formsets_with_inlines(request, article)
+    ]
+    valid = all_valid(formsets) and valid
+    return Unsaved(form, formsets, valid)
 
 
 def kept_rows(formset, article):
@@ -205,10 +218,12 @@ def live(model_admin, request, object_id=None):
     too_long = oversized(request.POST)
     if too_long:
         return bad_request(too_long)
-    with unsaved(model_admin, request, stored, request.POST) as form:
+    with held(stored):
+        form = bound(model_admin, request, stored, request.POST)
         article, rows, _ = built(form, body=request.POST.get("body", ""))
-        body_html = render_to_string("articles/_body.html", body_context(article, rows), request, using="jinja2")
         errors = [html.unescape(strip_tags(problem)) for problem in problems(form, markdown_only=True)]
+    # Rendered from what was read, once the transaction (a write lock on SQLite) is over.
+    body_html = render_to_string("articles/_body.html", body_context(article, rows), request, using="jinja2")
     response = JsonResponse({"html": body_html, "errors": errors})
     add_never_cache_headers(response)
     return response
@@ -239,31 +254,34 @@ def page(model_admin, request, object_id=None):
     data = QueryDict(mutable=True)
     for name, values in kept.items():
         data.setlist(name, values)
-    with unsaved(model_admin, request, stored, data) as form:
-        response = preview_response(model_admin, request, object_id, form)
+    with held(stored):
+        form = bound(model_admin, request, stored, data)
+        found = built(form) if form.valid else problems(form)
+    response = preview_response(model_admin, request, object_id, form.valid, found)
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-def preview_response(model_admin, request, object_id, form):
-    """The article page under a preview banner, or the page listing what Save would refuse."""
+def preview_response(model_admin, request, object_id, valid, found):
+    """The article page under a preview banner (`found`: the article, its rows and topics), or the page
+    listing what Save would refuse (`found`: the problems)."""
     back = (
         reverse("admin:articles_article_change", args=[object_id])
         if object_id
         else reverse("admin:articles_article_add")
     )
-    if not form.valid:
+    if not valid:
         context = {
             **model_admin.admin_site.each_context(request),
             "opts": model_admin.model._meta,
             "title": "This article cannot be previewed yet",
-            "problems": problems(form),
+            "problems": found,
             "back": back,
         }
         response = TemplateResponse(request, "admin/articles/article/preview_problems.html", context)
         return response.render()
-    article, rows, topics = built(form)
+    article, rows, topics = found
     history = (
         list(HistoryEntry.objects.filter(article_id=article.pk).select_related("reviewed_by")) if article.pk else []
     )

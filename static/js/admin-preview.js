@@ -1,7 +1,8 @@
 // The article form's previews (editorial/preview.py).
 // - The body's preview shows the body as readers will see it, the chart and tables at their markers
-//   built from the rows as typed, with the errors Save would give above it: the whole form is sent,
-//   a moment after each change, and the answer replaces what the preview shows.
+//   built from the rows as typed, with the errors Save would give above it: the whole form is sent
+//   when the editor starts work in it and a moment after each change, and the answer replaces what
+//   the preview shows.
 // - Preview opens the article page built from the form as it stands in a new tab, without saving.
 "use strict";
 (() => {
@@ -83,6 +84,7 @@
     let sent = 0;
     let shown = 0;
     const update = async () => {
+      timer = null;
       const number = ++sent;
       view.pane.setAttribute("aria-busy", "true");
       try {
@@ -105,10 +107,12 @@
         showErrors(view.errors, [FAILED]);
         view.failed();
       } finally {
-        if (number === sent) view.pane.removeAttribute("aria-busy");
+        if (number === sent && !timer) view.pane.removeAttribute("aria-busy");
       }
     };
+    // Busy from the first change until the answer to the last one is shown.
     const later = () => {
+      view.pane.setAttribute("aria-busy", "true");
       clearTimeout(timer);
       timer = setTimeout(update, DELAY);
     };
@@ -117,7 +121,15 @@
     // Rows added or removed with the inline's buttons change the form without an input event.
     document.addEventListener("formset:added", later);
     document.addEventListener("formset:removed", later);
-    update();
+    // An image dropped or pasted into the body is inserted by markdownx without an input event.
+    editor.closest(".markdownx").addEventListener("markdownx.fileUploadEnd", later);
+    // Drawn once the editor starts work in the form (until then, markdownx's rendering of the
+    // Markdown alone); none is sent once the form is being saved.
+    form.addEventListener("focusin", update, { once: true });
+    form.addEventListener("submit", () => {
+      clearTimeout(timer);
+      timer = null;
+    });
   }
 
   // Sends the form as it stands to the preview in a new tab, through a form of its own: the article's
@@ -137,6 +149,22 @@
     document.body.append(sending);
     sending.submit();
     sending.remove();
+  }
+
+  // markdownx's own preview of the body, which the live preview replaces, is put off for ever rather
+  // than sent on every pause (and counted against the same rate limit): its delay is read when
+  // markdownx sets the editor up, on DOMContentLoaded, which comes after the document turns "interactive".
+  if (document.readyState === "loading") {
+    document.addEventListener(
+      "readystatechange",
+      () => {
+        const editor = document.querySelector("#article_form .markdownx textarea[name='body']");
+        if (editor && !editor.hasAttribute("data-markdownx-init")) {
+          editor.setAttribute("data-markdownx-latency", String(2 ** 31 - 1));
+        }
+      },
+      { once: true },
+    );
   }
 
   document.addEventListener("DOMContentLoaded", () => {

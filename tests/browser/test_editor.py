@@ -180,6 +180,7 @@ def test_the_body_preview_stays_in_view_while_the_editor_scrolls_through_the_tex
     top = preview.evaluate("(e) => e.getBoundingClientRect().top")
     bottom = preview.evaluate("(e) => e.getBoundingClientRect().bottom")
     assert 0 <= top <= 20 and bottom > 400  # held at the top of the window, beside the text
+    expect(preview).not_to_have_attribute("aria-busy", "true")  # its last preview answered (test_preview)
 
 
 def test_leaving_a_changed_form_asks_first_and_view_on_site_opens_a_tab(admin_page, live_server):
@@ -201,3 +202,4 @@ def test_leaving_a_changed_form_asks_first_and_view_on_site_opens_a_tab(admin_pa
     page.locator("#site-name a").click()
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"] and page.url == change
+    expect(page.locator(".article-live-preview")).not_to_have_attribute("aria-busy", "true")

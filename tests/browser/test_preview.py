@@ -44,6 +44,10 @@ def test_the_body_preview_draws_the_chart_where_its_marker_is_and_gives_errors_a
     add_food(page)
     body = page.locator("#id_body")
     body.click()
+    sent = []
+    page.on(
+        "request", lambda request: sent.append(request.url.split("/admin/")[-1]) if request.method == "POST" else None
+    )
     page.keyboard.type("## Where zinc is\n\nShellfish leads.\n\n[[food-sources]]\n\n## Safety\n\nDo not overdo it.")
     preview = body.locator("xpath=..").locator(".markdownx-preview")
     chart = preview.locator("figure#food-sources svg.chart")
@@ -71,8 +75,11 @@ def test_the_body_preview_draws_the_chart_where_its_marker_is_and_gives_errors_a
     # The rows as typed, not as stored: a changed amount redraws the chart.
     page.locator("input[name='food_sources-0-amount_mg']").fill("16")
     expect(chart.locator("text.chart__value")).to_have_text("16 mg · 145% DV")
+    expect(preview).not_to_have_attribute("aria-busy", "true")
     assert not Article.objects.exists()
     assert page.evaluate("window.__cspViolations") == []
+    # Only this preview is asked for as the editor types: not markdownx's own as well.
+    assert sent and set(sent) == {"articles/article/live-preview/"}
 
 
 def test_preview_opens_the_article_page_in_a_new_tab_before_the_first_save(chief, live_server, screenshots, reviewer):
@@ -83,6 +90,7 @@ def test_preview_opens_the_article_page_in_a_new_tab_before_the_first_save(chief
     page.goto(live_server.url + "/admin/articles/article/add/")
     write_the_article(page)
     add_food(page)
+    expect(page.locator(".article-live-preview")).not_to_have_attribute("aria-busy", "true")
     with page.context.expect_page() as opened:
         page.locator(".submit-row").last.get_by_role("button", name="Preview").click()
     tab = opened.value
@@ -104,4 +112,5 @@ def test_preview_opens_the_article_page_in_a_new_tab_before_the_first_save(chief
     page.locator("#site-name a").click()
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
+    expect(page.locator(".article-live-preview")).not_to_have_attribute("aria-busy", "true")
     assert page.evaluate("window.__cspViolations") == []
