@@ -71,6 +71,15 @@ FIELDSETS = [
 ]
 
 
+# The change page's scripts: previews for added rows, the unsaved-changes warning, and the editor's aids
+# (rows put in order by their handles, the Markdown toolbar and uploads, the meta description's previews).
+CHANGE_PAGE_SCRIPTS = [
+    "js/admin-markdown-rows.js",
+    "js/admin-unsaved.js",
+    "js/admin-rows-sortable.js",
+]
+
+
 @admin.register(Article)
 class ArticleAdmin(WorkflowActions, HistoryAdmin):
     form = ArticleAdminForm
@@ -91,7 +100,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/admin-markdown-rows.js", "js/admin-unsaved.js"]
+        js = CHANGE_PAGE_SCRIPTS
 
     def get_queryset(self, request):
         return (
