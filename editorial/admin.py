@@ -77,6 +77,7 @@ CHANGE_PAGE_SCRIPTS = [
     "js/admin-markdown-rows.js",
     "js/admin-unsaved.js",
     "js/admin-rows-sortable.js",
+    "js/admin-markdown-toolbar.js",
 ]
 
 

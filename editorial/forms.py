@@ -78,6 +78,12 @@ def lost_edit_message(article):
     )
 
 
+def add_editor_aids(fields):
+    """Data for the change page's scripts: the body's block markers (its Markdown toolbar offers them)."""
+    if "body" in fields:
+        fields["body"].widget.attrs["data-markdown-blocks"] = " ".join(rendering.BLOCKS)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form.
 
@@ -110,6 +116,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        add_editor_aids(self.fields)
         self.fields["status"].initial = self.instance.status
         space = drafts.active()
         self.published = space is not None

@@ -1,11 +1,16 @@
 """The editor's aids on the article change page, in Chromium: rows put in order by their handles, the Markdown
 toolbar, uploaded images, the meta description's counter and previews, and the layout at tablet and laptop widths."""
 
+import base64
+import re
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Article
+from editorial.images import NOT_AN_IMAGE
+from tests.helpers import image_bytes
 
 from .test_editor import admin_page  # noqa: F401 - the signed-in page
 
@@ -88,3 +93,86 @@ def test_rows_move_by_mouse_and_by_keyboard_and_the_save_keeps_the_order(change_
     expected = ["A new point", key_points[2], key_points[0], key_points[1], *key_points[3:]]
     assert list(article.key_points.order_by("order").values_list("title", flat=True)) == expected
     assert list(article.faqs.order_by("order").values_list("question", flat=True)) == [faqs[1], faqs[0], *faqs[2:]]
+
+
+def test_the_toolbar_and_its_shortcuts_format_the_selection_and_undo_takes_it_back(change_page):
+    page = change_page
+    body = page.locator("#id_body")
+    preview = body.locator("xpath=..").locator(".markdownx-preview")
+    body.fill("Magnesium matters.")
+    body.evaluate("(e) => e.setSelectionRange(0, 9)")
+    page.locator(".field-body").get_by_role("button", name="Bold (Ctrl+B)").click()
+    expect(body).to_have_value("**Magnesium** matters.")
+    expect(preview.locator("strong")).to_have_text(["Magnesium"])
+
+    body.evaluate("(e) => e.setSelectionRange(14, 21)")
+    body.press(f"{MOD}+i")
+    expect(body).to_have_value("**Magnesium** _matters_.")
+    body.press(f"{MOD}+z")
+    expect(body).to_have_value("**Magnesium** matters.")
+    body.evaluate("(e) => e.setSelectionRange(14, 14)")
+    body.press(f"{MOD}+b")  # nothing selected: a placeholder, selected, to type over
+    body.press_sequentially("strong")
+    expect(body).to_have_value("**Magnesium** **strong**matters.")
+
+    body.fill("Trials are small.")
+    body.press("End")
+    page.locator(".field-body").get_by_role("button", name="Citation", exact=False).click()
+    page.keyboard.type("1")
+    expect(body).to_have_value("Trials are small.[^1]")
+    body.press("End")
+    page.locator(".field-body").get_by_role("button", name="Place the food sources table here", exact=False).click()
+    expect(body).to_have_value("Trials are small.[^1]\n\n[[food-sources]]\n\n")
+    expect(preview).to_contain_text("[food sources table appears here]")
+
+    help_panel = page.locator(".field-body details.markdown-help")
+    help_panel.locator("summary").click()
+    expect(help_panel).to_contain_text("[[supplement-forms]]")
+    expect(help_panel).to_contain_text("## Section heading")
+    # FAQ answers cannot place tables: their toolbars offer no marker.
+    expect(page.locator("#faqs-0 .markdown-toolbar button[class*='--block-']")).to_have_count(0)
+    expect(page.locator("#faqs-0 .markdown-toolbar").get_by_role("button", name="Italic (Ctrl+I)")).to_be_visible()
+    assert page.evaluate("window.__cspViolations") == []
+
+
+DROP = """async ([name, type, data]) => {
+    const editor = document.querySelector("#id_body");
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, { type }));
+    editor.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+}"""
+
+
+def test_a_dropped_image_lands_on_its_own_line_with_its_description_to_write(change_page, media_root):
+    page = change_page
+    body = page.locator("#id_body")
+    body.fill("Before.\nAfter.")
+    body.evaluate("(e) => e.setSelectionRange(7, 7)")
+    page.evaluate(DROP, ["photo.png", "image/png", base64.b64encode(image_bytes()).decode()])
+    expect(body).to_have_value(
+        re.compile(r"^Before\.\n\n!\[Describe the image\]\(/media/uploads/[0-9a-f-]+\.png\)\n\nAfter\.$")
+    )
+    selected = body.evaluate("(e) => e.value.slice(e.selectionStart, e.selectionEnd)")
+    assert selected == "Describe the image"
+    page.keyboard.type("A bowl of almonds")
+    expect(body).to_have_value(re.compile(r"!\[A bowl of almonds\]\(/media/uploads/"))
+    expect(page.locator(".field-body .markdown-status")).to_be_hidden()
+
+    page.evaluate(DROP, ["page.png", "image/png", base64.b64encode(b"<html>not an image</html>").decode()])
+    status = page.locator(".field-body .markdown-status")
+    expect(status).to_be_visible()
+    expect(status).to_have_text(f"The image was not uploaded: {NOT_AN_IMAGE}")
+    assert "Invalid response" not in body.input_value()
+
+
+def test_a_refused_preview_says_why_under_the_editor(change_page):
+    page = change_page
+    body = page.locator("#id_body")
+    body.click()
+    body.fill("word " * 10_001)
+    status = page.locator(".field-body .markdown-status")
+    expect(status).to_contain_text("The preview is not up to date:")
+    expect(status).to_contain_text("50,000")
+    body.fill("## Short again")
+    expect(status).to_be_hidden()
