@@ -78,6 +78,7 @@ CHANGE_PAGE_SCRIPTS = [
     "js/admin-unsaved.js",
     "js/admin-rows-sortable.js",
     "js/admin-markdown-toolbar.js",
+    "js/admin-meta-preview.js",
 ]
 
 

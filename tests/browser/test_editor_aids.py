@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import META_DESCRIPTION_LIMIT, Article
 from editorial.images import NOT_AN_IMAGE
 from tests.helpers import image_bytes
 
@@ -176,3 +176,27 @@ def test_a_refused_preview_says_why_under_the_editor(change_page):
     expect(status).to_contain_text("50,000")
     body.fill("## Short again")
     expect(status).to_be_hidden()
+
+
+def test_the_meta_description_counts_its_characters_and_the_previews_follow(change_page, article):
+    page = change_page
+    meta = page.locator("#id_meta_description")
+    counter = page.locator("#id_meta_description_counter")
+    meta.fill("Magnesium and bones, in short.")
+    expect(counter).to_have_text(f"30 / {META_DESCRIPTION_LIMIT} characters")
+    expect(counter).not_to_have_class(re.compile("meta-counter--over"))
+    expect(page.locator(".search-preview__description")).to_have_text("Magnesium and bones, in short.")
+    expect(page.locator(".social-preview__description")).to_have_text("Magnesium and bones, in short.")
+
+    meta.fill("x" * (META_DESCRIPTION_LIMIT + 5))
+    expect(counter).to_contain_text(f"{META_DESCRIPTION_LIMIT + 5} / {META_DESCRIPTION_LIMIT} characters: 5 over")
+    expect(counter).to_have_class(re.compile("meta-counter--over"))
+
+    meta.fill("")  # blank: the quick summary, as Article.description gives it
+    article.meta_description = ""
+    expect(page.locator(".search-preview__description")).to_have_text(article.description)
+    page.locator("#id_title").fill("Magnesium and your bones")
+    expect(page.locator(".search-preview__title")).to_contain_text("Magnesium and your bones")
+    expect(page.locator(".social-preview__title")).to_have_text("Magnesium and your bones")
+    expect(page.locator(".search-preview__url")).to_have_text(f"citewell.example/articles/{article.slug}/")
+    expect(page.locator(".social-preview__site")).to_have_text("Citewell")
