@@ -88,7 +88,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
     formfield_overrides = MARKDOWN_WIDGETS
     inlines = ROW_INLINES
     prepopulated_fields = {"slug": ["title"]}
-    list_display = ["title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due", "changes"]
+    list_display = ["title", "state", "published_at", "medical_reviewer", "review_due", "changes"]
     list_filter = [StateFilter, ReviewFilter, "topics", "author", "medical_reviewer"]
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "subtitle", "slug", "summary", "author__name", "medical_reviewer__name"]

@@ -200,3 +200,43 @@ def test_the_meta_description_counts_its_characters_and_the_previews_follow(chan
     expect(page.locator(".social-preview__title")).to_have_text("Magnesium and your bones")
     expect(page.locator(".search-preview__url")).to_have_text(f"citewell.example/articles/{article.slug}/")
     expect(page.locator(".social-preview__site")).to_have_text("Citewell")
+
+
+def boxes_overlap(a, b):
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_the_change_page_and_the_list_fit_tablets_and_laptops(change_page, live_server, article, tmp_path):
+    page = change_page
+    change = page.url
+    page.set_viewport_size({"width": 768, "height": 1000})
+    page.goto(change)
+    page.screenshot(path=tmp_path / "change-768.png")
+    title = page.locator("#content h1").bounding_box()
+    for tool in page.locator(".object-tools li").all():
+        assert not boxes_overlap(tool.bounding_box(), title)
+    topics = page.locator(".field-topics .selector").bounding_box()
+    row = page.locator(".field-topics").bounding_box()
+    assert topics["x"] >= row["x"] and topics["x"] + topics["width"] <= row["x"] + row["width"] <= 768
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+
+    page.goto(live_server.url + "/admin/articles/article/")
+    page.screenshot(path=tmp_path / "list-768.png")
+    title = page.locator("#content h1").bounding_box()
+    for tool in page.locator(".object-tools li").all():
+        assert not boxes_overlap(tool.bounding_box(), title)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/admin/articles/article/")
+    page.screenshot(path=tmp_path / "list-1280.png")
+    results = page.locator("#changelist .results")
+    assert results.evaluate("(e) => e.scrollWidth <= e.clientWidth")
+    due = page.locator("#result_list thead th", has_text="Review due").bounding_box()
+    shown = results.bounding_box()
+    assert due["x"] + due["width"] <= shown["x"] + shown["width"]
+    expect(page.locator("#result_list td.field-review_due")).to_be_visible()
