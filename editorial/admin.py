@@ -71,13 +71,25 @@ FIELDSETS = [
 ]
 
 
+# The change page's scripts: previews for added rows, the unsaved-changes warning, and the editor's aids
+# (rows put in order by their handles, the Markdown toolbar and uploads, the meta description's previews).
+CHANGE_PAGE_SCRIPTS = [
+    "js/admin-markdown-rows.js",
+    "js/admin-unsaved.js",
+    "js/admin-rows-sortable.js",
+    "js/admin-markdown-toolbar.js",
+    "js/admin-meta-preview.js",
+    "js/admin-preview.js",
+]
+
+
 @admin.register(Article)
 class ArticleAdmin(WorkflowActions, HistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = MARKDOWN_WIDGETS
     inlines = ROW_INLINES
     prepopulated_fields = {"slug": ["title"]}
-    list_display = ["title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due", "changes"]
+    list_display = ["title", "state", "published_at", "medical_reviewer", "review_due", "changes"]
     list_filter = [StateFilter, ReviewFilter, "topics", "author", "medical_reviewer"]
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "subtitle", "slug", "summary", "author__name", "medical_reviewer__name"]
@@ -91,7 +103,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css", "css/admin-preview.css"]}
-        js = ["js/admin-markdown-rows.js", "js/admin-unsaved.js", "js/admin-preview.js"]
+        js = CHANGE_PAGE_SCRIPTS
 
     def get_queryset(self, request):
         return (

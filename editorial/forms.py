@@ -5,15 +5,17 @@ import copy
 import io
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image, ImageOps
 
 from articles import rendering
-from articles.models import FAQ, Article, Contributor
+from articles.models import FAQ, META_DESCRIPTION_LIMIT, Article, Contributor
 
 from . import drafts, images, revisions, workflow
 
@@ -78,6 +80,27 @@ def lost_edit_message(article):
     )
 
 
+def sharing_preview_attrs():
+    """What the meta description's counter and previews need (static/js/admin-meta-preview.js): the limit,
+    the site's name and address, the article's address with "slug-here" for its slug, and the card's image."""
+    return {
+        "data-limit": META_DESCRIPTION_LIMIT,
+        "data-site-name": settings.SITE_NAME,
+        "data-site-url": settings.SITE_URL,
+        "data-article-path": reverse("articles:detail", kwargs={"slug": "slug-here"}),
+        "data-image": static("img/citewell-logo.png"),
+    }
+
+
+def add_editor_aids(fields):
+    """Data for the change page's scripts: the body's block markers (its Markdown toolbar offers them) and
+    the meta description's previews."""
+    if "body" in fields:
+        fields["body"].widget.attrs["data-markdown-blocks"] = " ".join(rendering.BLOCKS)
+    if "meta_description" in fields:
+        fields["meta_description"].widget.attrs.update(sharing_preview_attrs())
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form.
 
@@ -110,6 +133,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        add_editor_aids(self.fields)
         self.fields["status"].initial = self.instance.status
         space = drafts.active()
         self.published = space is not None

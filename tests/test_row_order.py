@@ -64,6 +64,24 @@ def test_a_new_first_row_moves_every_other_one_down(editor_client, article, pref
     assert sorted(map(int, shown.values())) == list(range(1, len(rows[prefix]) + 1))
 
 
+@pytest.mark.parametrize("prefix", PREFIXES)
+@pytest.mark.parametrize("direction", ["last to first", "first to last"])
+def test_a_row_dragged_to_the_other_end_moves_the_rest_along(editor_client, article, prefix, direction):
+    """As the change page's row handles number them: 1..n in the order shown, each row its place."""
+    rows = existing_rows(article)
+    shown = (
+        rows[prefix][-1:] + rows[prefix][:-1] if direction == "last to first" else rows[prefix][1:] + rows[prefix][:1]
+    )
+    for place, row in enumerate(shown, start=1):
+        row["order"] = str(place)
+    response = save(editor_client, article, rows)
+    assert response.status_code == 302, [
+        e.get_text(" ", strip=True) for e in soup(response).select(".errornote, .errorlist li")
+    ]
+    stored = orders_on_change_page(editor_client, article, prefix)
+    assert stored == {row["id"]: row["order"] for row in shown}
+
+
 # References aside: the body cites every one of its references by number, so deleting one is refused.
 @pytest.mark.parametrize("prefix", [prefix for prefix in PREFIXES if prefix != "references"])
 def test_a_deleted_row_s_number_goes_to_another_in_the_same_save(editor_client, article, editor, prefix):

@@ -11,9 +11,14 @@ document.addEventListener("formset:added", (event) => {
       const body = new FormData();
       body.append("content", editor.value);
       body.append("csrfmiddlewaretoken", document.querySelector("[name=csrfmiddlewaretoken]").value);
+      // A refusal leaves the last preview and is reported on the editor's box ("markdown:refused").
+      const refused = (detail) => box.dispatchEvent(new CustomEvent("markdown:refused", { detail }));
       fetch(editor.dataset.markdownxUrlsPath, { method: "POST", body, credentials: "same-origin" })
-        .then((response) => (response.ok ? response.text() : ""))
-        .then((html) => { preview.innerHTML = html; });
+        .then((response) => response.text().then((text) => {
+          if (response.ok) preview.innerHTML = text;
+          else refused({ status: response.status, text });
+        }))
+        .catch(() => refused({ status: 0, text: "" }));
     };
     editor.addEventListener("input", () => {
       clearTimeout(timer);

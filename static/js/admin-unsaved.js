@@ -10,6 +10,10 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   form.addEventListener("input", mark);
   form.addEventListener("change", mark);
+  // What the editor changed through the page's own controls (rows moved by their handles, for one).
+  form.addEventListener("admin:changed", () => {
+    changed = true;
+  });
   form.addEventListener("submit", () => {
     changed = false;
   });

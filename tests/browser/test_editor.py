@@ -65,17 +65,18 @@ def test_a_new_faq_row_gets_a_live_preview_too(admin_page, live_server):
 
 
 def add_rows(page):
-    """A key point, an FAQ and a reference, typed into new inline rows as an editor would."""
+    """A key point, an FAQ and a reference, typed into new inline rows as an editor would (each row is
+    numbered by its place on the page)."""
     page.get_by_text("Add another Key point").click()
-    page.locator("input[name='key_points-0-order']").fill("1")
+    expect(page.locator("input[name='key_points-0-order']")).to_have_value("1")  # numbered by its place
     page.locator("input[name='key_points-0-title']").fill("Start early")
     page.locator("textarea[name='key_points-0-text']").fill("Lozenges helped only when started within a day.")
     page.get_by_text("Add another FAQ").click()
-    page.locator("input[name='faqs-0-order']").fill("1")
+    expect(page.locator("input[name='faqs-0-order']")).to_have_value("1")  # numbered by its place
     page.locator("input[name='faqs-0-question']").fill("Can zinc prevent colds?")
     page.locator("textarea[name='faqs-0-answer']").fill("Not clearly.[^1]")
     page.get_by_text("Add another Reference").click()
-    page.locator("input[name='references-0-order']").fill("1")
+    expect(page.locator("input[name='references-0-order']")).to_have_value("1")  # numbered by its place
     page.locator("input[name='references-0-title']").fill("Zinc lozenges and the common cold")
     page.locator("input[name='references-0-doi']").fill("10.1177/2054270417694291")
 
