@@ -72,7 +72,8 @@ FIELDSETS = [
 
 
 # The change page's scripts: previews for added rows, the unsaved-changes warning, and the editor's aids
-# (rows put in order by their handles, the Markdown toolbar and uploads, the meta description's previews).
+# (rows put in order by their handles, the Markdown toolbar and uploads, the meta description's previews)
+# and last the live and full-page preview of the unsaved form.
 CHANGE_PAGE_SCRIPTS = [
     "js/admin-markdown-rows.js",
     "js/admin-unsaved.js",
