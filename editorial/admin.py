@@ -56,6 +56,14 @@ FIELDSETS = [
             "draft is signed off and published.",
         },
     ),
+    (
+        "Hero image",
+        {
+            "fields": ["hero_image", "hero_thumbnail", "hero_alt", "hero_caption", "hero_credit"],
+            "description": "Optional. Shown under the title, and when the article is shared or found in search. "
+            "A new image has new addresses, so readers never see an old copy.",
+        },
+    ),
     ("Opening", {"fields": ["lead", "summary"]}),
     ("Body", {"fields": ["body", "reading_time"]}),
     (
@@ -71,10 +79,39 @@ FIELDSETS = [
 ]
 
 
+READONLY_FIELDS = [
+    "state",
+    "medical_review",
+    "hero_thumbnail",
+    "reading_time",
+    "created_at",
+    "updated_at",
+    "old_addresses",
+]
+
+
+class HeroImageDisplay:
+    """The hero image's thumbnail on the change page (its smallest JPEG rendition)."""
+
+    @admin.display(description="Current image")
+    def hero_thumbnail(self, obj):
+        hero = obj.hero if obj.pk else None
+        if hero is None:
+            return "None."
+        small = hero.jpeg[0]
+        return format_html(
+            '<img class="hero-thumbnail" src="{}" width="{}" height="{}" alt="{}">',
+            small.url,
+            small.width,
+            small.height,
+            hero.alt,
+        )
+
+
 @admin.register(Article)
-class ArticleAdmin(WorkflowActions, HistoryAdmin):
+class ArticleAdmin(HeroImageDisplay, WorkflowActions, HistoryAdmin):
     form = ArticleAdminForm
-    formfield_overrides = MARKDOWN_WIDGETS
+    formfield_overrides = {**MARKDOWN_WIDGETS, models.ImageField: {"form_class": PhotoField}}
     inlines = ROW_INLINES
     prepopulated_fields = {"slug": ["title"]}
     list_display = ["title", "state", "published_at", "medical_reviewer", "last_reviewed_on", "review_due", "changes"]
@@ -82,7 +119,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "subtitle", "slug", "summary", "author__name", "medical_reviewer__name"]
     date_hierarchy = "published_at"
-    readonly_fields = ["state", "medical_review", "reading_time", "created_at", "updated_at", "old_addresses"]
+    readonly_fields = READONLY_FIELDS
     filter_horizontal = ["topics"]
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"

@@ -127,6 +127,12 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_body(self):
         return checked_markdown(self, self.cleaned_data["body"], self.instance)
 
+    def clean_hero_image(self):
+        image = self.cleaned_data.get("hero_image")
+        if not image or image is self.initial.get("hero_image") or not hasattr(image, "content_type"):
+            return image
+        return hero(image)
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
@@ -251,3 +257,32 @@ def portrait(upload):
     out = io.BytesIO()
     square.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+HERO_MIN = (1200, 630)  # the social crop's size: a smaller image would be enlarged when shared
+HERO_BOX = (2400, 2400)  # what is kept of a larger one: twice the widest rendition
+HERO_TOO_SMALL = (
+    f"This image is too small: a hero image needs at least {HERO_MIN[0]} × {HERO_MIN[1]} pixels, "
+    "so that it is sharp on large screens and when the article is shared."
+)
+HERO_SHAPE = (
+    "Crop this image first: a hero image may be at most three times as wide as it is tall, "
+    "or twice as tall as it is wide."
+)
+
+
+def hero(upload):
+    """The uploaded hero image, turned upright, as a JPEG with nothing but its pixels, at most HERO_BOX;
+    a form error if it is not an image Pillow reads, is too large (images.opened), too small, or of an
+    extreme shape."""
+    with images.opened(upload) as image:
+        upright = images.on_white(images.pixels(image))
+    width, height = upright.size
+    if width < HERO_MIN[0] or height < HERO_MIN[1]:
+        raise forms.ValidationError(HERO_TOO_SMALL, code="too_small")
+    if width > 3 * height or height > 2 * width:
+        raise forms.ValidationError(HERO_SHAPE, code="shape")
+    upright.thumbnail(HERO_BOX, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    upright.save(out, "JPEG", quality=90, optimize=True, progressive=True)
+    return SimpleUploadedFile("hero.jpg", out.getvalue(), content_type="image/jpeg")
