@@ -465,6 +465,8 @@ class Article(models.Model):
         """The hero image as the page and its metadata show it, or None without one."""
         if not (self.hero_image and self.hero_width and self.hero_height):
             return None
+        if not self.hero_image.name.startswith(renditions.FOLDER):  # an upload not stored yet
+            return None
         return renditions.Hero(
             self.hero_image.name,
             self.hero_width,

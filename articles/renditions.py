@@ -34,8 +34,8 @@ SOCIAL = (40, 21)  # 1200 × 630
 SCHEMA = ((1, 1), (4, 3), (16, 9))
 DEFAULT_WIDTH = 1200  # the <img>'s own src, for browsers that read no srcset
 FORMATS = {"JPEG": ("jpg", {"quality": 82, "optimize": True, "progressive": True}), "WEBP": ("webp", {"quality": 80})}
-# The page's column: 68ch of body text (about 42rem), less the page's margins on small screens.
-SIZES = "(min-width: 46rem) 42rem, calc(100vw - 2.5rem)"
+# The page's column: 68ch of body text (46rem), or the screen less the page's margins (2.5rem) when narrower.
+SIZES = "(min-width: 48.5rem) 46rem, calc(100vw - 2.5rem)"
 NAME_RE = r"[0-9a-f]{20}(?:-(?:w\d{2,4}|\d{2,4}x\d{2,4}))?\.(jpg|webp)"
 
 
@@ -123,9 +123,9 @@ def make(name, width, height):
     for rendition in all_renditions(name, width, height):
         if not storage.exists(rendition.name):
             wanted[rendition.name] = rendition
-    if not wanted:
+    if not wanted or not storage.exists(name):  # a revision may name an image whose file is gone
         return
-    with storage.open(name, "rb") as stored, Image.open(stored) as image:
+    with storage.open(name, "rb") as stored, Image.open(stored, formats=("JPEG",)) as image:
         image.load()
         pixels = image.convert("RGB")
     for rendition in wanted.values():

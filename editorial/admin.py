@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from articles import renditions
 from articles.derivation import derive_now, deriving_once
 from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published_q
 
@@ -95,6 +96,8 @@ class HeroImageDisplay:
 
     @admin.display(description="Current image")
     def hero_thumbnail(self, obj):
+        if obj.hero_image and not obj.hero_image.name.startswith(renditions.FOLDER):
+            return "Not saved yet: the form has errors. Choose the image again when you save."
         hero = obj.hero if obj.pk else None
         if hero is None:
             return "None."

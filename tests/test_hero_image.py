@@ -21,12 +21,14 @@ from .helpers import (
     errors_of,
     existing_rows,
     field_errors,
+    form_data,
     json_ld,
     messages_of,
     png_claiming_size,
     save_change_page,
     signed_off,
     soup,
+    versions,
 )
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +170,8 @@ def test_an_image_without_a_description_is_refused_and_nothing_is_stored(editor_
     response = save_hero(editor_client, draft, hero_alt="  ")
     assert response.status_code == 200
     assert field_errors(response, "hero_alt") == ["Describe the image for readers who cannot see it."]
+    thumbnail = soup(response).select_one(".field-hero_thumbnail")
+    assert "Choose the image again when you save." in thumbnail.get_text() and thumbnail.select_one("img") is None
     draft.refresh_from_db()
     assert not draft.hero_image and stored_files(media_root) == []
 
@@ -247,6 +251,26 @@ def test_a_published_article_s_new_hero_waits_in_its_draft_until_published(admin
     assert response["X-Cache"] == "miss"  # the publish changed the content version
     img = soup(response).select_one("picture img")
     assert img["src"].startswith(settings.MEDIA_URL + drafted.removesuffix(".jpg")) and img["alt"] == ALT
+
+
+def test_restoring_a_revision_brings_back_the_image_it_had(admin_client, draft, media_root):
+    save_hero(admin_client, draft, hero_caption="The first photo.")
+    draft.refresh_from_db()
+    first = draft.hero_image.name
+    save_hero(admin_client, draft, photo(colour=(10, 200, 10)), hero_caption="The second photo.")
+    draft.refresh_from_db()
+    assert draft.hero_image.name != first
+    older = versions(draft)[1]
+    url = reverse("admin:articles_article_revision", args=[draft.pk, older.pk])
+    page = soup(admin_client.get(url))
+    data = {key: value for key, value in form_data(page).items() if key != "hero_image"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    draft.refresh_from_db()
+    assert (draft.hero_image.name, draft.hero_caption) == (first, "The first photo.")
+    assert (draft.hero_width, draft.hero_height) == (2400, 1600)
+    staff_page = soup(admin_client.get(draft.get_absolute_url()))
+    assert staff_page.select_one("picture img")["src"] == settings.MEDIA_URL + first.removesuffix(".jpg") + "-w1200.jpg"
 
 
 def test_the_change_page_has_a_hero_fieldset_and_keeps_the_image_on_a_save_without_a_new_one(
