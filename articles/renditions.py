@@ -40,16 +40,14 @@ NAME_RE = r"[0-9a-f]{20}(?:-(?:w\d{2,4}|\d{2,4}x\d{2,4}))?\.(jpg|webp)"
 
 
 class HeroStorage(FileSystemStorage):
-    """Files named by their content: a name already stored holds these very bytes, so it is kept as it is."""
-
-    def get_available_name(self, name, max_length=None):
-        return name
+    """Files named by their content: a name already stored holds these very bytes, so it is kept as it is
+    (and two saves of one new file at once write the same bytes to the one name)."""
 
     def _save(self, name, content):
         return name if self.exists(name) else super()._save(name, content)
 
 
-storage = HeroStorage()
+storage = HeroStorage(allow_overwrite=True)
 
 
 def hero_storage():
