@@ -2,7 +2,9 @@
 save, shown as a <picture> and in the page's sharing metadata and JSON-LD; refused with a clear message when it
 cannot be used. Images in the body or FAQ answers without alt text stop a save, and a publish."""
 
+import hashlib
 import io
+import json
 import re
 
 import pytest
@@ -11,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import Article
-from editorial import portable
+from articles.models import ROWS, Article
+from editorial import portable, signoffs
 
 from .factories import ArticleFactory, FAQFactory
 from .helpers import (
@@ -353,3 +355,14 @@ def test_publishing_refuses_a_version_saved_with_an_image_without_alt_text(admin
     messages = publish(admin_client, draft, reviewer)
     assert any("Image /media/uploads/old.png has no alt text" in message for message in messages)
     assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
+
+
+def test_a_sign_off_made_before_articles_had_hero_images_still_covers_its_version(reviewer):
+    article = ArticleFactory(medical_reviewer=reviewer.contributor)
+    rows = {name: [] for name, _ in ROWS}
+    before = {name: signoffs._value(article, name) for name in signoffs.CONTENT_FIELDS if not name.startswith("hero_")}
+    content = {"article": before, "topics": [], "rows": rows}
+    old_digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    assert signoffs.digest(article, rows, []) == old_digest
+    article.hero_alt = "A bowl of almonds"
+    assert signoffs.digest(article, rows, []) != old_digest
