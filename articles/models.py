@@ -14,7 +14,7 @@ from django.utils import timezone
 from pagecache import content_version
 from site_config.jinja2 import url  # reverse(), remembered
 
-from . import derivation, fields, rendering
+from . import derivation, fields, rendering, renditions
 
 validate_doi = RegexValidator(
     r"^10\.\d{4,9}/\S+$",
@@ -248,6 +248,11 @@ def reviewer_problem(contributor):
     return ""
 
 
+def hero_path(article, filename):
+    """The hero image's name, from a hash of its bytes (renditions.stored_name)."""
+    return renditions.stored_name(article.hero_image.file)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -286,6 +291,33 @@ class Article(models.Model):
         blank=True,
         limit_choices_to={"role": Contributor.Role.MEDICAL_REVIEWER},
         help_text="Required to publish.",
+    )
+    hero_image = models.ImageField(
+        "hero image",
+        upload_to=hero_path,
+        storage=renditions.hero_storage,
+        width_field="hero_width",
+        height_field="hero_height",
+        max_length=200,
+        blank=True,
+        help_text="Shown under the title and when the page is shared. At least 1200 × 630 pixels, landscape is "
+        "best; it is cropped to 1200 × 630 for sharing, and to square, 4:3 and 16:9 for search engines, "
+        "from the centre.",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "image description",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it, e.g. “Almonds, spinach and black beans "
+        "on a wooden table”. Required with an image.",
+    )
+    hero_caption = models.CharField(
+        "image caption", max_length=300, blank=True, help_text="Shown under the image; optional. Plain text."
+    )
+    hero_credit = models.CharField(
+        "image credit", max_length=200, blank=True, help_text="Who made the image, e.g. “Photo: Lena Park”; optional."
     )
     lead = fields.TextField(help_text="The opening paragraph, shown under the byline. Plain text.")
     summary = fields.TextField("quick summary", help_text="Two or three sentences shown as the Quick Summary.")
@@ -363,6 +395,8 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS, "edit_count"}
         super().save(*args, **kwargs)
+        if self.hero_image and self.hero_width and self.hero_height:
+            renditions.make(self.hero_image.name, self.hero_width, self.hero_height)
         if deferred:
             derivation.defer(self.pk, self)
         self.keep_old_address(before)
@@ -381,6 +415,8 @@ class Article(models.Model):
             errors["medical_reviewer"] = (
                 f"{reviewer.name} wrote this article; no one reviews their own text. Choose another reviewer."
             )
+        if self.hero_image and not self.hero_alt.strip():
+            errors["hero_alt"] = "Describe the image for readers who cannot see it."
         if self.last_reviewed_on and self.last_reviewed_on > timezone.localdate():
             errors["last_reviewed_on"] = "The review date cannot be in the future."
         if errors:
@@ -423,6 +459,22 @@ class Article(models.Model):
         if len(text) <= META_DESCRIPTION_LIMIT:
             return text
         return text[: META_DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+    @property
+    def hero(self):
+        """The hero image as the page and its metadata show it, or None without one."""
+        if not (self.hero_image and self.hero_width and self.hero_height):
+            return None
+        if not self.hero_image.name.startswith(renditions.FOLDER):  # an upload not stored yet
+            return None
+        return renditions.Hero(
+            self.hero_image.name,
+            self.hero_width,
+            self.hero_height,
+            self.hero_alt.strip(),
+            self.hero_caption.strip(),
+            self.hero_credit.strip(),
+        )
 
     @property
     def disclaimer_text(self):

@@ -72,6 +72,9 @@ BLOCK_HTML_RE = re.compile(r"<p>\[\[({})\]\]</p>".format("|".join(BLOCKS)))
 SENTINEL = "<!--block:%s-->"
 SENTINEL_RE = re.compile(r"<!--block:([a-z-]+)-->")
 EXTERNAL_LINK_RE = re.compile(r'(<a\s[^>]*?\bhref="(?:https?:)?//[^"]*")')
+IMG_TAG_RE = re.compile(r"<img\s[^>]*>")
+IMG_SRC_RE = re.compile(r'\ssrc="([^"]*)"')
+IMG_ALT_RE = re.compile(r'\salt="([^"]*)"')
 WORD_RE = re.compile(r"\w+(?:['’.\-]\w+)*")
 
 SAFE_TAGS = {
@@ -397,8 +400,33 @@ def derive_article(article, rows=None):
     }
 
 
+def images_without_alt(html_text):
+    """The addresses of the images in sanitized HTML that have no alt text, each once, in page order
+    ("" for an image whose address was dropped: not one of this site's)."""
+    found = []
+    for tag in IMG_TAG_RE.findall(html_text):
+        alt = IMG_ALT_RE.search(tag)
+        if alt is None or not html.unescape(alt.group(1)).strip():
+            src = IMG_SRC_RE.search(tag)
+            address = html.unescape(src.group(1)) if src else ""
+            if address not in found:
+                found.append(address)
+    return found
+
+
+def alt_text_problem(address):
+    """Why an image without alt text stops a save, naming it."""
+    if not address:
+        return (
+            "An image has no alt text (and an address outside this site, which is not shown): write a "
+            "description between the brackets, ![like this](/media/…)."
+        )
+    return f"Image {address} has no alt text: write a description between the brackets, ![like this]({address})."
+
+
 def check(text, reference_numbers, blocks_allowed=True):
-    """Problems that stop a save: too long a text, unknown citations, bad block markers, # headings."""
+    """Problems that stop a save: too long a text, unknown citations, bad block markers, # headings,
+    images without alt text."""
     if length_problem(text):
         return [length_problem(text)]
     rendered = render(text)
@@ -419,4 +447,5 @@ def check(text, reference_numbers, blocks_allowed=True):
             errors.append(f"[[{name}]] appears {markers.count(name)} times; place it once.")
     if any(level == 1 for level, _ in rendered.headings):
         errors.append("Use ## for section headings: a single # is the article's title.")
+    errors.extend(alt_text_problem(address) for address in images_without_alt(rendered.html))
     return errors

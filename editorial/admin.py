@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from articles import renditions
 from articles.derivation import derive_now, deriving_once
 from articles.models import HEAVY_FIELDS, Article, Contributor, Topic, published_q
 
@@ -56,6 +57,14 @@ FIELDSETS = [
             "draft is signed off and published.",
         },
     ),
+    (
+        "Hero image",
+        {
+            "fields": ["hero_image", "hero_thumbnail", "hero_alt", "hero_caption", "hero_credit"],
+            "description": "Optional. Shown under the title, and when the article is shared or found in search. "
+            "A new image has new addresses, so readers never see an old copy.",
+        },
+    ),
     ("Opening", {"fields": ["lead", "summary"]}),
     ("Body", {"fields": ["body", "reading_time"]}),
     (
@@ -84,10 +93,41 @@ CHANGE_PAGE_SCRIPTS = [
 ]
 
 
+READONLY_FIELDS = [
+    "state",
+    "medical_review",
+    "hero_thumbnail",
+    "reading_time",
+    "created_at",
+    "updated_at",
+    "old_addresses",
+]
+
+
+class HeroImageDisplay:
+    """The hero image's thumbnail on the change page (its smallest JPEG rendition)."""
+
+    @admin.display(description="Current image")
+    def hero_thumbnail(self, obj):
+        if obj.hero_image and not obj.hero_image.name.startswith(renditions.FOLDER):
+            return "Not saved yet: the form has errors. Choose the image again when you save."
+        hero = obj.hero if obj.pk else None
+        if hero is None:
+            return "None."
+        small = hero.jpeg[0]
+        return format_html(
+            '<img class="hero-thumbnail" src="{}" width="{}" height="{}" alt="{}">',
+            small.url,
+            small.width,
+            small.height,
+            hero.alt,
+        )
+
+
 @admin.register(Article)
-class ArticleAdmin(WorkflowActions, HistoryAdmin):
+class ArticleAdmin(HeroImageDisplay, WorkflowActions, HistoryAdmin):
     form = ArticleAdminForm
-    formfield_overrides = MARKDOWN_WIDGETS
+    formfield_overrides = {**MARKDOWN_WIDGETS, models.ImageField: {"form_class": PhotoField}}
     inlines = ROW_INLINES
     prepopulated_fields = {"slug": ["title"]}
     list_display = ["title", "state", "published_at", "medical_reviewer", "review_due", "changes"]
@@ -95,7 +135,7 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "subtitle", "slug", "summary", "author__name", "medical_reviewer__name"]
     date_hierarchy = "published_at"
-    readonly_fields = ["state", "medical_review", "reading_time", "created_at", "updated_at", "old_addresses"]
+    readonly_fields = READONLY_FIELDS
     filter_horizontal = ["topics"]
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"

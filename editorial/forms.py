@@ -80,25 +80,27 @@ def lost_edit_message(article):
     )
 
 
-def sharing_preview_attrs():
+def sharing_preview_attrs(article=None):
     """What the meta description's counter and previews need (static/js/admin-meta-preview.js): the limit,
-    the site's name and address, the article's address with "slug-here" for its slug, and the card's image."""
+    the site's name and address, the article's address with "slug-here" for its slug, and the card's image
+    (the article's social crop once its hero image is stored, as og:image gives it; else the logo)."""
+    hero = article.hero if article is not None and article.pk else None
     return {
         "data-limit": META_DESCRIPTION_LIMIT,
         "data-site-name": settings.SITE_NAME,
         "data-site-url": settings.SITE_URL,
         "data-article-path": reverse("articles:detail", kwargs={"slug": "slug-here"}),
-        "data-image": static("img/citewell-logo.png"),
+        "data-image": hero.social.url if hero else static("img/citewell-logo.png"),
     }
 
 
-def add_editor_aids(fields):
+def add_editor_aids(fields, article=None):
     """Data for the change page's scripts: the body's block markers (its Markdown toolbar offers them) and
     the meta description's previews."""
     if "body" in fields:
         fields["body"].widget.attrs["data-markdown-blocks"] = " ".join(rendering.BLOCKS)
     if "meta_description" in fields:
-        fields["meta_description"].widget.attrs.update(sharing_preview_attrs())
+        fields["meta_description"].widget.attrs.update(sharing_preview_attrs(article))
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -133,7 +135,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        add_editor_aids(self.fields)
+        add_editor_aids(self.fields, self.instance)
         self.fields["status"].initial = self.instance.status
         space = drafts.active()
         self.published = space is not None
@@ -150,6 +152,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_body(self):
         return checked_markdown(self, self.cleaned_data["body"], self.instance)
+
+    def clean_hero_image(self):
+        image = self.cleaned_data.get("hero_image")
+        if not image or image is self.initial.get("hero_image") or not hasattr(image, "content_type"):
+            return image
+        return hero(image)
 
     def clean(self):
         cleaned = super().clean()
@@ -275,3 +283,32 @@ def portrait(upload):
     out = io.BytesIO()
     square.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+HERO_MIN = (1200, 630)  # the social crop's size: a smaller image would be enlarged when shared
+HERO_BOX = (2400, 2400)  # what is kept of a larger one: twice the widest rendition
+HERO_TOO_SMALL = (
+    f"This image is too small: a hero image needs at least {HERO_MIN[0]} × {HERO_MIN[1]} pixels, "
+    "so that it is sharp on large screens and when the article is shared."
+)
+HERO_SHAPE = (
+    "Crop this image first: a hero image may be at most three times as wide as it is tall, "
+    "or twice as tall as it is wide."
+)
+
+
+def hero(upload):
+    """The uploaded hero image, turned upright, as a JPEG with nothing but its pixels, at most HERO_BOX;
+    a form error if it is not an image Pillow reads, is too large (images.opened), too small, or of an
+    extreme shape."""
+    with images.opened(upload) as image:
+        upright = images.on_white(images.pixels(image))
+    width, height = upright.size
+    if width < HERO_MIN[0] or height < HERO_MIN[1]:
+        raise forms.ValidationError(HERO_TOO_SMALL, code="too_small")
+    if width > 3 * height or height > 2 * width:
+        raise forms.ValidationError(HERO_SHAPE, code="shape")
+    upright.thumbnail(HERO_BOX, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    upright.save(out, "JPEG", quality=90, optimize=True, progressive=True)
+    return SimpleUploadedFile("hero.jpg", out.getvalue(), content_type="image/jpeg")

@@ -1,4 +1,5 @@
-"""Uploaded images (contributors' photos, the Markdown editor's images): read with care, kept as pixels only.
+"""Uploaded images (contributors' photos, articles' hero images, the Markdown editor's images): read with
+care, kept as pixels only.
 
 `opened()` reads an upload's header and refuses it, before a pixel is decoded, when it
 claims more than MAX_PIXELS pixels (Pillow's own guard only warns up to twice its

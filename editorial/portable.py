@@ -43,8 +43,10 @@ CONTRIBUTOR_FIELDS = ["slug", "name", "credentials", "role", "kind", "bio", "pro
 TOPIC_FIELDS = ["slug", "name", "description"]
 IMPORTED_FIELDS = {Contributor: CONTRIBUTOR_FIELDS, Topic: TOPIC_FIELDS}
 PEOPLE = ["author", "medical_reviewer"]
-# The article's own fields; its contributors, topics and rows come after them, the body last.
-_OWN = {*written_fields(Article, exclude=[*PEOPLE, "topics", "body"]), "created_at", "updated_at"}
+# The article's own fields; its contributors, topics and rows come after them, the body last. A hero
+# image's description, caption and credit are carried, its file is not (nor is a contributor's photo):
+# an import keeps the image the article has, and a new article has none until one is uploaded.
+_OWN = {*written_fields(Article, exclude=[*PEOPLE, "topics", "body", "hero_image"]), "created_at", "updated_at"}
 ARTICLE_FIELDS = [field.name for field in Article._meta.concrete_fields if field.name in _OWN]
 ROW_FIELDS = {name: written_fields(model, exclude=["article"]) for name, model in ROWS}
 # Exported as a record of who signed off what; an import never creates a sign-off, so it reads none.

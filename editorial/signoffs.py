@@ -34,6 +34,9 @@ __all__ = ["Refused", "request_review", "send_back", "sign_off", "under_review"]
 WORKFLOW_FIELDS = ("status", "published_at")
 CONTENT_FIELDS = list(written_fields(Article, exclude=["topics", *WORKFLOW_FIELDS]))
 ROW_FIELDS = {name: written_fields(model, exclude=["article"]) for name, model in ROWS}
+# Fields added after sign-offs were first recorded: they count once they say something, so a
+# sign-off made before they existed still covers the version it covered.
+LATER_FIELDS = {"hero_image", "hero_alt", "hero_caption", "hero_credit"}
 
 
 class Refused(Exception):
@@ -56,7 +59,11 @@ def _value(instance, name):
 def digest(article, rows, topic_ids):
     """A hash of what an article says: its written fields, its rows in order, its topics."""
     content = {
-        "article": {name: _value(article, name) for name in CONTENT_FIELDS},
+        "article": {
+            name: value
+            for name in CONTENT_FIELDS
+            if (value := _value(article, name)) not in ("", None) or name not in LATER_FIELDS
+        },
         "topics": sorted(topic_ids),
         "rows": {
             name: [

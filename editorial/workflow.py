@@ -18,6 +18,7 @@ once, here:
 from django.db import transaction
 from django.utils import timezone
 
+from articles import rendering
 from articles.models import Article, HistoryEntry
 
 from . import drafts, revisions, signoffs
@@ -61,6 +62,16 @@ def unsigned_message(version):
     return f"{reviewer.display_name} has not signed off this version; request their review first."
 
 
+def alt_text_problems(snapshot):
+    """Images without alt text in a version's body and FAQ answers (saved before saves refused them)."""
+    texts = [snapshot.article.body, *(faq.answer for faq in snapshot.rows["faqs"])]
+    return [
+        rendering.alt_text_problem(address)
+        for text in texts
+        for address in rendering.images_without_alt(rendering.render(text, anchors=False).html)
+    ]
+
+
 def publish(article, user):
     """Publish the version under review, once its named reviewer signed it off: a published article's
     draft replaces what readers see; any other article goes public now, or at its publish time."""
@@ -72,6 +83,9 @@ def publish(article, user):
         signed = signoffs.covering(article.pk, version)
         if signed is None:
             raise Refused({None: [unsigned_message(version)]})
+        missing = alt_text_problems(version.snapshot)
+        if missing:
+            raise Refused({None: missing})
         with revisions.recorded(article, user, "Published, as signed off."):
             if version.is_draft:
                 note = article.draft.change_note or "Updated."

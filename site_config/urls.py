@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from articles import views_media
+from articles import renditions, views_media
 from articles.models import PHOTO_FOLDER
 from editorial import views as editorial_views
 
@@ -25,7 +25,11 @@ urlpatterns = [
             {"folder": folder},
             name=name,
         )
-        for folder, name in [(settings.MARKDOWNX_MEDIA_PATH, "uploaded_image"), (PHOTO_FOLDER, "contributor_photo")]
+        for folder, name in [
+            (settings.MARKDOWNX_MEDIA_PATH, "uploaded_image"),
+            (PHOTO_FOLDER, "contributor_photo"),
+            (renditions.FOLDER, "hero_image"),
+        ]
     ],
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("articles.urls")),
