@@ -57,8 +57,16 @@ class FAQInline(RowInline, admin.StackedInline):
 
 
 class ReferenceInline(RowInline, admin.StackedInline):
+    """The references, and below them a panel that adds rows from BibTeX, RIS or PubMed records
+    (editorial.reference_files, read through ArticleAdmin's references-from-file endpoint)."""
+
     model = Reference
     fields = [("order", "year"), "authors", "title", "publisher", ("doi", "pmid"), "url"]
+    template = "admin/articles/article/references_inline.html"
+
+    class Media:
+        css = {"all": ["css/admin-reference-import.css"]}
+        js = ["js/admin-reference-import.js"]
 
 
 ROW_INLINES = [KeyPointInline, SupplementFormInline, FoodSourceInline, FAQInline, ReferenceInline]

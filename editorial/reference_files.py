@@ -17,13 +17,18 @@ import rispy
 from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from pylatexenc.latex2text import LatexNodes2Text
 
+from articles import citations
 from articles.models import Reference
 
 MAX_CHARS = 200_000
 MAX_RECORDS = 200
 MAX_BRACE_DEPTH = 8
+MAX_BIBTEX_BLOCKS = 1000
+MAX_LATEX_COMMANDS = 5000
 FIELDS = ("authors", "title", "publisher", "year", "volume", "issue", "pages", "doi", "pmid", "url")
 FORMAT_NAMES = {"bibtex": "BibTeX", "ris": "RIS", "medline": "PubMed (MEDLINE)"}
 ET_AL = "et al."
@@ -118,20 +123,12 @@ def ama_name(family, given="", suffix=""):
     return " ".join(part for part in parts if part)
 
 
-def name_from_words(name):
-    """A name written without a comma: "Castiglioni S" is in AMA form already; "Sara Castiglioni" is not."""
-    words = name.split()
-    if len(words) > 1 and INITIALS_RE.fullmatch(words[-1].replace(".", "")):
-        return ama_name(" ".join(words[:-1]), words[-1])
-    parts = parse_single_name_into_parts(name, strict=False)
-    return ama_name(" ".join(parts.von + parts.last), " ".join(parts.first), " ".join(parts.jr))
-
-
 def name_with_commas(name):
-    """ "Family, Given" or "Family, Given, Suffix" (RIS and MEDLINE) in AMA form; other names by their words."""
+    """A RIS or MEDLINE name, "Family, Given" or "Family, Given, Suffix", in AMA form; without a comma,
+    one in AMA form already ("Castiglioni S") or a group's ("World Health Organization"), kept as it is."""
     family, _, rest = name.partition(",")
     if not rest.strip():
-        return name_from_words(family)
+        return squeeze(family)
     given, _, suffix = rest.partition(",")
     words = given.split()
     if not suffix and len(words) > 1 and words[-1].strip(".").lower() in SUFFIXES:
@@ -228,8 +225,13 @@ def verbatim(value):
 
 
 def bibtex_authors(value, what):
-    names = []
+    """The names in AMA form; only as many as the field can hold are decoded (author_list)."""
+    names, length = [], 0
+    limit = Reference._meta.get_field("authors").max_length
     for raw in split_multiple_persons_names(str(value or "")):
+        if length > limit and len(names) > 3:
+            names.append(ET_AL)  # more than fit: the first three and "et al." are kept
+            break
         if raw.strip().lower() == "others":
             names.append(ET_AL)
             continue
@@ -241,6 +243,7 @@ def bibtex_authors(value, what):
                 latex_text(" ".join(parts.jr), what),
             )
         )
+        length += len(names[-1]) + 2
     return author_list(names)
 
 
@@ -290,10 +293,29 @@ def bibtex_entries(text):
     return entries
 
 
+BLOCK_LINE_RE = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+DECODED = ("author", "editor", "title", "shortjournal", "journal", "journaltitle", "booktitle", "publisher")
+DECODED += ("organization", "institution", "howpublished", "volume", "number", "issue")
+
+
 def bibtex_records(text):
+    blocks = len(BLOCK_LINE_RE.findall(text))
+    if blocks > MAX_BIBTEX_BLOCKS:
+        raise FileProblem(
+            f"This text has {blocks:,} BibTeX blocks (records, @string and @comment); at most "
+            f"{MAX_BIBTEX_BLOCKS:,} can be read at once. Add the references in smaller batches."
+        )
     entries = bibtex_entries(text)
     if len(entries) > MAX_RECORDS:
         return entries  # parse() says there are too many, before any is decoded
+    commands = sum(
+        str(field.value).count("\\") for entry in entries for field in entry.fields if field.key.lower() in DECODED
+    )
+    if commands > MAX_LATEX_COMMANDS:
+        raise FileProblem(
+            f"These records have {commands:,} LaTeX commands in their authors, titles and sources; at most "
+            f"{MAX_LATEX_COMMANDS:,} can be read at once. Add the references in smaller batches."
+        )
     return [bibtex_record(entry) for entry in entries]
 
 
@@ -414,3 +436,68 @@ def medline_records(text):
 
 
 READERS = {"bibtex": bibtex_records, "ris": ris_records, "medline": medline_records}
+
+
+# Rows for the article's form
+
+MAX_FILE_BYTES = MAX_CHARS
+
+
+def read_upload(upload):
+    """The text of an uploaded file (UTF-8, or Windows-1252 as older reference managers write)."""
+    if upload.size > MAX_FILE_BYTES:
+        raise FileProblem(
+            f"“{upload.name}” has {upload.size:,} bytes; at most {MAX_FILE_BYTES:,} can be read at once. "
+            "Add the references in smaller batches."
+        )
+    content = upload.read()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise FileProblem(f"“{upload.name}” is not a text file: choose a .bib, .ris, .nbib or .txt file.")
+
+
+def key_for(record, taken):
+    """The key the file gives the record, if it is a valid one not taken yet; else one suggested."""
+    given = record["citation_key"].strip().lower()
+    if given and len(given) <= citations.KEY_MAX_LENGTH and citations.KEY_RE.match(given) and given not in taken:
+        return given
+    return citations.suggest_key(record["authors"], record["year"], record["title"], taken, record["publisher"])
+
+
+def problems_of(reference):
+    """What the form would refuse in a reference row, as "Field: message" lines."""
+    try:
+        reference.clean_fields(exclude=["article", "order"])
+    except ValidationError as error:
+        return [
+            f"{capfirst(Reference._meta.get_field(name).verbose_name)}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def new_references(records, taken=(), dois=(), pmids=()):
+    """The records to add as rows to a form that has references with these keys, DOIs and PMIDs:
+    (rows, each with a key of its own; what was skipped as already there; what Save would refuse)."""
+    taken, dois, pmids = set(taken), {d.lower() for d in dois if d}, {p for p in pmids if p}
+    rows, skipped, notes = [], [], []
+    for record in records:
+        same = (record["doi"] and record["doi"].lower() in dois and f"DOI {record['doi']}") or (
+            record["pmid"] and record["pmid"] in pmids and f"PMID {record['pmid']}"
+        )
+        if same:
+            skipped.append(f"“{record['title']}” is already in the references ({same}).")
+            continue
+        row = {name: record[name] for name in FIELDS} | {"key": key_for(record, taken)}
+        taken.add(row["key"])
+        dois.add(row["doi"].lower())
+        pmids.add(row["pmid"])
+        rows.append(row)
+        notes += [f"{row['key']}: {problem}" for problem in problems_of(Reference(**row))]
+    return rows, skipped, notes

@@ -24,6 +24,10 @@ LIMITED_ACTIONS = {
     "login": ("login", "There have been many sign-in attempts from your address."),
     "markdownx_markdownify": ("preview", "The editor has asked for many previews in a short while."),
     "markdownx_upload": ("upload", "You have uploaded many images in a short while."),
+    "articles_article_references_from_file": (
+        "reference_file",
+        "You have added references from files many times in a short while.",
+    ),
 }
 RATE_RE = re.compile(r"\d+/(\d*)([smhd])")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}

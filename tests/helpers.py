@@ -284,7 +284,7 @@ def form_data(page):
         if field.get("type") not in ("checkbox", "submit")
     }
     data.update({field["name"]: "on" for field in form.select("input[type=checkbox][checked]")})
-    data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("textarea")})
+    data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("textarea[name]")})
     data.update(
         {
             select["name"]: (select.select_one("option[selected]") or {}).get("value", "")

@@ -1,5 +1,6 @@
 // Leaving a form with unsaved changes asks first (the browser's own "Leave site?" dialog);
-// saving it, or leaving it unchanged, does not.
+// saving it, or leaving it unchanged, does not. Only the editor's own input counts, and what a
+// script changes for them when it says so with an "unsaved:change" event (rows added from a file).
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector("#content-main form[id$=_form][method=post]");  // the change form, not a panel
@@ -10,6 +11,9 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   form.addEventListener("input", mark);
   form.addEventListener("change", mark);
+  form.addEventListener("unsaved:change", () => {
+    changed = true;
+  });
   form.addEventListener("submit", () => {
     changed = false;
   });
