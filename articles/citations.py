@@ -8,6 +8,7 @@ old numeric markers, `[^2]`, by the reference with that order.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 KEY_MAX_LENGTH = 40
 KEY_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -129,3 +130,122 @@ def split_source(publisher):
     if match is None or not (match["issue"] or match["pages"]):
         return None
     return {name: (match[name] or "").strip() for name in ("journal", "volume", "issue", "pages")}
+
+
+# How a reference reads (AMA style, 11th edition): the template, the JSON-LD and the admin use it.
+
+AMA_MAX_AUTHORS = 6  # listed in full up to six; beyond, the first three and "et al."
+AMA_SHOWN_AUTHORS = 3
+ET_AL_RE = re.compile(r"^et\.?\s+al\.?$", re.I)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a reference as readers see it: its text, what follows it, a class for the page,
+    and a link or italics."""
+
+    text: str
+    css: str
+    tail: str = ""
+    href: str = ""
+    italic: bool = False
+
+
+def with_period(text):
+    """`text` ending with a full stop, unless it already ends with closing punctuation."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in ".?!" else f"{text}."
+
+
+def ama_authors(authors):
+    """An author list in AMA style: "Castiglioni S, Cazzaniga A, Albisetti W, Maier JAM." in full up
+    to six authors; beyond, the first three followed by "et al."."""
+    names = [name.strip().rstrip(".").strip() for name in re.split(r"[,;]", authors or "")]
+    names = [name for name in names if name]
+    et_al = bool(names) and bool(ET_AL_RE.match(names[-1]))
+    if et_al:
+        names.pop()
+    if len(names) > AMA_MAX_AUTHORS:
+        names, et_al = names[:AMA_SHOWN_AUTHORS], True
+    if not names:
+        return ""
+    return ", ".join(names) + (", et al." if et_al else ".")
+
+
+def ama_issue(reference):
+    """`2013;5(8):3022-3033.`: the year, volume, issue and pages a journal article has."""
+    volume = reference.volume.strip()
+    text = f"{volume}({reference.issue.strip()})" if reference.issue.strip() else volume
+    if reference.pages.strip():
+        text = f"{text}:{reference.pages.strip()}"
+    if reference.year:
+        text = f"{reference.year};{text}"
+    return f"{text}."
+
+
+def ama_parts(reference):
+    """The reference in AMA style, as parts. A journal article (it has a volume):
+    Authors. Title. *Journal*. Year;Volume(Issue):Pages. doi:10.xxx
+    Anything else (a web page, a report): Authors. Title. Publisher. Year. URL"""
+    parts = []
+    if ama_authors(reference.authors):
+        parts.append(Part(ama_authors(reference.authors), "ref__authors"))
+    parts.append(Part(with_period(reference.title), "ref__title"))
+    journal = reference.publisher.strip().rstrip(".")
+    if journal and reference.volume.strip():
+        parts.append(Part(journal, "ref__journal", tail=".", italic=True))
+        parts.append(Part(ama_issue(reference), "ref__issue"))
+    else:
+        if journal:
+            parts.append(Part(f"{journal}.", "ref__publisher"))
+        if reference.year:
+            parts.append(Part(f"{reference.year}.", "ref__year"))
+    if reference.doi:
+        parts.append(Part(f"doi:{reference.doi}", "ref__doi", href=reference.doi_url))
+    elif reference.web_url:
+        parts.append(Part(reference.web_url, "ref__url", href=reference.web_url))
+    return parts
+
+
+def ama_text(reference):
+    """The reference in AMA style as one line of plain text."""
+    return " ".join(part.text + part.tail for part in ama_parts(reference))
+
+
+def in_reading_order(references, cited):
+    """The references in the order of their numbers, each with its `number`: those cited as the
+    article's `cited` numbers them (Article.citations), then those never cited, in row order."""
+    numbered = sorted((ref for ref in references if ref.key in cited), key=lambda ref: cited[ref.key]["number"])
+    for ref in numbered:
+        ref.number = cited[ref.key]["number"]
+    after = max((ref.number for ref in numbered), default=0)
+    rest = [ref for ref in references if ref.key not in cited]
+    for offset, ref in enumerate(rest, start=1):
+        ref.number = after + offset
+    return numbered + rest
+
+
+def fill_keys(references):
+    """Give each reference without a key a suggested one, unique among the others' keys (in place)."""
+    taken = {ref.key for ref in references if ref.key}
+    for ref in references:
+        if not ref.key:
+            ref.key = suggest_key(ref.authors, ref.year, ref.title, taken, ref.publisher)
+            taken.add(ref.key)
+
+
+def bring_to_keys(article, references, faqs):
+    """An article as saved before citation keys (an old revision): its references get keys and its
+    body and FAQ answers cite by them, in place. Returns the FAQs whose answers changed, and whether
+    the body did."""
+    fill_keys(references)
+    keys_by_order = {ref.order: ref.key for ref in references}
+    body = numbered_to_keys(article.body, keys_by_order)
+    body_changed, article.body = body != article.body, body
+    changed = []
+    for faq in faqs:
+        answer = numbered_to_keys(faq.answer, keys_by_order)
+        if answer != faq.answer:
+            faq.answer = answer
+            changed.append(faq)
+    return body_changed, changed

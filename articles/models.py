@@ -617,6 +617,16 @@ class Reference(ArticleRow):
     def link(self):
         return self.web_url or self.doi_url or self.pubmed_url
 
+    @property
+    def ama_parts(self):
+        """The reference as readers see it (AMA style), in parts for the page."""
+        return citations.ama_parts(self)
+
+    @property
+    def ama_text(self):
+        """The reference as readers see it (AMA style), as plain text."""
+        return citations.ama_text(self)
+
 
 class HistoryEntry(models.Model):
     """One published version of an article, as its public "Article history" lists it."""

@@ -1,12 +1,14 @@
 # Citation keys: each reference gets a key ([^castiglioni2013] cites it) and its volume, issue and
-# pages in fields of their own; numeric markers ([^2]) in bodies and FAQ answers become keys, once.
+# pages in fields of their own; numeric markers ([^2]) in bodies and FAQ answers become keys, once,
+# and the stored HTML is rendered again with the references numbered by first citation.
 
 import re
 
 import django.core.validators
 from django.db import migrations, models
 
-from articles import citations
+import articles.fields
+from articles import citations, rendering
 
 
 def keys_and_sources(apps, schema_editor):
@@ -26,12 +28,17 @@ def keys_and_sources(apps, schema_editor):
             taken.add(reference.key)
             keys_by_order[reference.order] = reference.key
             reference.save(update_fields=["key", "publisher", "volume", "issue", "pages"])
-        if not keys_by_order:
-            continue
-        Article.objects.filter(pk=article.pk).update(body=citations.numbered_to_keys(article.body, keys_by_order))
-        for faq in FAQ.objects.filter(article_id=article.pk, answer__regex=r"\[\^[0-9]"):
+        body = citations.numbered_to_keys(article.body, keys_by_order)
+        faqs = list(FAQ.objects.filter(article_id=article.pk).order_by("order"))
+        for faq in faqs:
             faq.answer = citations.numbered_to_keys(faq.answer, keys_by_order)
-            faq.save(update_fields=["answer"])
+        # The HTML cites by the new numbers (by first citation), as any save of the article would.
+        rendered, answers_html, cited = rendering.render_cited(
+            body, [faq.answer for faq in faqs], keys_by_order.values()
+        )
+        Article.objects.filter(pk=article.pk).update(body=body, body_html=rendered.html, citations=cited)
+        for faq, answer_html in zip(faqs, answers_html, strict=True):
+            FAQ.objects.filter(pk=faq.pk).update(answer=faq.answer, answer_html=answer_html)
 
 
 class Migration(migrations.Migration):
@@ -89,6 +96,20 @@ class Migration(migrations.Migration):
                 help_text="The journal as abbreviated, e.g. Nutrients or Am J Clin Nutr; for a web page, its publisher.",
                 max_length=200,
                 verbose_name="journal or publisher",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="article",
+            name="body",
+            field=articles.fields.MarkdownField(
+                help_text="Markdown. Start each section with a ## heading (### for a subsection); the table of contents is built from the ## headings. Cite a reference by its key: [^castiglioni2013], or several at once: [^castiglioni2013,nih], placed after the sentence's full stop; references are numbered in the order they are first cited. Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that table; without a marker it follows the body. At most 50,000 characters."
+            ),
+        ),
+        migrations.AlterField(
+            model_name="faq",
+            name="answer",
+            field=articles.fields.MarkdownField(
+                help_text="Markdown. Cite a reference by its key, e.g. [^castiglioni2013]. At most 50,000 characters."
             ),
         ),
         migrations.RunPython(keys_and_sources, migrations.RunPython.noop),
