@@ -41,8 +41,52 @@ def write_an_article(page):
 
 
 def row_value(page, index, field):
-    box = page.locator(f"[name='references-{index}-{field}']")
-    return box.input_value() if box.count() else None
+    return page.locator(f"[name='references-{index}-{field}']").input_value()
+
+
+def paste_and_add(page, text):
+    page.locator("#reference-file-text").fill(text)
+    page.get_by_role("button", name="Add", exact=True).click()
+
+
+def check_the_rows(page):
+    """The three records of references.bib, as the panel filled in their rows."""
+    assert row_value(page, 0, "title") == (
+        "Magnesium and Osteoporosis: Current State of Knowledge and Future Research Directions"
+    )
+    assert row_value(page, 0, "authors") == "Castiglioni S, Cazzaniga A, Albisetti W, Maier JAM"
+    assert [row_value(page, 0, field) for field in ("publisher", "year", "volume", "issue", "pages")] == [
+        "Nutrients",
+        "2013",
+        "5",
+        "8",
+        "3022-3033",
+    ]
+    assert (row_value(page, 0, "doi"), row_value(page, 0, "pmid")) == ("10.3390/nu5083022", "23912329")
+    assert [row_value(page, i, "key") for i in range(3)] == ["castiglioni2013", "orchard2014", "ods2022"]
+    assert [row_value(page, i, "order") for i in range(3)] == ["1", "2", "3"]
+    assert row_value(page, 2, "url") == "https://ods.od.nih.gov/factsheets/Magnesium-HealthProfessional/"
+
+
+STORED = [
+    (
+        "castiglioni2013",
+        "Magnesium and Osteoporosis: Current State of Knowledge and Future Research Directions",
+        "Castiglioni S, Cazzaniga A, Albisetti W, Maier JAM",
+        2013,
+        "10.3390/nu5083022",
+    ),
+    (
+        "orchard2014",
+        "Magnesium intake, bone mineral density, and fractures: results from the Women's Health Initiative "
+        "Observational Study",
+        "Orchard TS, Larson JC, Alghothani N, Bout-Tabaku S, Cauley JA, Chen Z, LaCroix AZ, Wactawski-Wende J, "
+        "Jackson RD",
+        2014,
+        "10.3945/ajcn.113.067488",
+    ),
+    ("ods2022", "Magnesium: Fact Sheet for Health Professionals", "NIH Office of Dietary Supplements", 2022, ""),
+]
 
 
 def test_pasted_bibtex_becomes_reference_rows_that_are_cited_by_key_and_saved(admin_page, live_server, screenshots):
@@ -50,38 +94,24 @@ def test_pasted_bibtex_becomes_reference_rows_that_are_cited_by_key_and_saved(ad
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/admin/articles/article/add/")  # before the first save
     write_an_article(page)
-    page.locator("#reference-file-text").fill((FILES / "references.bib").read_text())
-    page.get_by_role("button", name="Add", exact=True).click()
-
+    paste_and_add(page, (FILES / "references.bib").read_text())
     result = page.locator("#reference-file-result")
     expect(result).to_contain_text(
         "Added 3 references: castiglioni2013, orchard2014, ods2022 — cite them as "
         "[^castiglioni2013], [^orchard2014], [^ods2022]."
     )
     expect(page.locator("#reference-file-errors")).to_be_empty()
-    assert row_value(page, 0, "title") == (
-        "Magnesium and Osteoporosis: Current State of Knowledge and Future Research Directions"
-    )
-    assert row_value(page, 0, "authors") == "Castiglioni S, Cazzaniga A, Albisetti W, Maier JAM"
-    assert row_value(page, 0, "doi") == "10.3390/nu5083022"
-    assert row_value(page, 0, "pmid") == "23912329"
-    assert row_value(page, 0, "year") == "2013"
-    assert [row_value(page, i, "order") for i in range(3)] == ["1", "2", "3"]
-    assert row_value(page, 2, "url") == "https://ods.od.nih.gov/factsheets/Magnesium-HealthProfessional/"
-    if page.locator("[name='references-0-key']").count():
-        assert [row_value(page, i, "key") for i in range(3)] == ["castiglioni2013", "orchard2014", "ods2022"]
-        assert row_value(page, 0, "pages") == "3022-3033"
+    check_the_rows(page)
     expect(page.locator("#reference-file-text")).to_have_value("")
     page.locator("#reference-file").screenshot(path=str(screenshots / "reference-import-added.png"))
+    page.locator("#references-0").screenshot(path=str(screenshots / "reference-import-row.png"))
 
-    page.locator("#reference-file-text").fill((FILES / "castiglioni2013.nbib").read_text())
-    page.get_by_role("button", name="Add", exact=True).click()
+    paste_and_add(page, (FILES / "castiglioni2013.nbib").read_text())
     expect(result).to_contain_text("No reference was added.")
     expect(result).to_contain_text("Skipped: “Magnesium and osteoporosis: current state of knowledge")
     assert page.locator("[name='references-3-title']").count() == 0
 
-    page.locator("#reference-file-text").fill("Castiglioni S. Magnesium and osteoporosis. Nutrients. 2013.")
-    page.get_by_role("button", name="Add", exact=True).click()
+    paste_and_add(page, "Castiglioni S. Magnesium and osteoporosis. Nutrients. 2013.")
     expect(page.locator("#reference-file-errors")).to_contain_text("This is not a format that can be read.")
     expect(result).to_be_empty()
     page.locator("#reference-file").screenshot(path=str(screenshots / "reference-import-error.png"))
@@ -94,26 +124,7 @@ def test_pasted_bibtex_becomes_reference_rows_that_are_cited_by_key_and_saved(ad
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     expect(page.locator(".errornote")).to_have_count(0)
     article = Article.objects.get(slug="does-magnesium-help-muscle-cramps")
-    stored = list(article.references.order_by("order").values_list("key", "title", "authors", "year", "doi"))
-    assert stored == [
-        (
-            "castiglioni2013",
-            "Magnesium and Osteoporosis: Current State of Knowledge and Future Research Directions",
-            "Castiglioni S, Cazzaniga A, Albisetti W, Maier JAM",
-            2013,
-            "10.3390/nu5083022",
-        ),
-        (
-            "orchard2014",
-            "Magnesium intake, bone mineral density, and fractures: results from the Women's Health Initiative "
-            "Observational Study",
-            "Orchard TS, Larson JC, Alghothani N, Bout-Tabaku S, Cauley JA, Chen Z, LaCroix AZ, Wactawski-Wende J, "
-            "Jackson RD",
-            2014,
-            "10.3945/ajcn.113.067488",
-        ),
-        ("ods2022", "Magnesium: Fact Sheet for Health Professionals", "NIH Office of Dietary Supplements", 2022, ""),
-    ]
+    assert list(article.references.order_by("order").values_list("key", "title", "authors", "year", "doi")) == STORED
     assert page.evaluate("window.__cspViolations") == []
 
 
