@@ -118,6 +118,9 @@ document.addEventListener("DOMContentLoaded", () => {
       return say(errors, ["You have added references from files many times in a short while. Wait a minute and try again."]);
     }
     const json = (response.headers.get("Content-Type") || "").startsWith("application/json");
+    if (!json && response.redirected) {
+      return say(errors, ["You have been signed out: sign in again in another tab (to keep this form), then press Add."]);
+    }
     const answer = json ? await response.json() : null;
     if (!response.ok || !answer) {
       return say(errors, [answer && answer.error ? answer.error : `The records could not be read (error ${response.status}); nothing was added.`]);

@@ -154,4 +154,10 @@ def test_a_pubmed_file_adds_a_row_and_leaving_unsaved_asks_first(admin_page, liv
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"] and page.url == change
     assert Reference.objects.filter(article=article).count() == before  # nothing saved
+
+    page.context.clear_cookies(name="sessionid")  # the session ends while the form is open
+    paste_and_add(page, (FILES / "references.bib").read_text())
+    expect(page.locator("#reference-file-errors")).to_have_text(
+        "You have been signed out: sign in again in another tab (to keep this form), then press Add."
+    )
     assert page.evaluate("window.__cspViolations") == []
