@@ -128,8 +128,9 @@ def test_pasted_bibtex_becomes_reference_rows_that_are_cited_by_key_and_saved(ad
     assert page.evaluate("window.__cspViolations") == []
 
 
-def test_a_pubmed_file_adds_a_row_and_leaving_unsaved_asks_first(admin_page, live_server):
+def test_a_pubmed_file_adds_a_row_and_leaving_unsaved_asks_first(admin_page, live_server, screenshots):
     page = admin_page
+    page.set_viewport_size({"width": 768, "height": 1000})
     article = Article.objects.get()
     change = live_server.url + f"/admin/articles/article/{article.pk}/change/"
     page.goto(change)
@@ -139,6 +140,7 @@ def test_a_pubmed_file_adds_a_row_and_leaving_unsaved_asks_first(admin_page, liv
     # The seed article cites Orchard 2014 already (same DOI): skipped, nothing added.
     expect(page.locator("#reference-file-result")).to_contain_text("No reference was added.")
     expect(page.locator("#reference-file-result")).to_contain_text("(DOI 10.3945/ajcn.113.067488)")
+    page.locator("#reference-file").screenshot(path=str(screenshots / "reference-import-skipped-768.png"))
 
     page.goto(change)  # nothing was changed: leaves without asking
     nbib = (FILES / "castiglioni2013.nbib").read_text().replace("23912329", "23912330")
