@@ -70,19 +70,32 @@ def derive_now():
                 setattr(entry, name, value)
 
 
+def stored_rows(article):
+    """The saved article's rows that its derived fields are worked out from, by relation."""
+    from .rendering import CITING_ROWS, TEXT_ROWS
+
+    return {name: list(getattr(article, name).all()) for name in dict.fromkeys((*TEXT_ROWS, *CITING_ROWS))}
+
+
 def store(article, rows=None):
-    """Derive a saved article whole and store the fields, without counting an edit.
+    """Derive a saved article whole and store the fields, without counting an edit; FAQ answers
+    whose HTML changes with it (their citations' numbers) are stored too.
 
     `rows` are its rows by relation when the caller has them (default: read the stored ones).
     """
-    from .models import DERIVED_FIELDS
+    from .models import DERIVED_FIELDS, FAQ
 
     waiting = _pending.get()
     if waiting is not None:
         waiting.pop(article.pk, None)
+    rows = stored_rows(article) if rows is None else rows
+    before = {faq.pk: faq.answer_html for faq in rows.get("faqs", ())}
     article.refresh_derived(rows)
     fields = {name: getattr(article, name) for name in DERIVED_FIELDS}
     type(article).objects.filter(pk=article.pk).update(**fields)
+    for faq in rows.get("faqs", ()):
+        if faq.pk is not None and before[faq.pk] != faq.answer_html:
+            FAQ.objects.filter(pk=faq.pk).update(answer_html=faq.answer_html)
     return fields
 
 
@@ -94,30 +107,42 @@ def stored_again(article_pk, restored=False):
     so those rows are worked out again first.
     """
     from .models import Article
-    from .rendering import TEXT_ROWS
 
     article = Article.objects.filter(pk=article_pk).first()
     if article is None:
         return None
-    rows = {name: list(getattr(article, name).all()) for name in TEXT_ROWS}
+    rows = stored_rows(article)
     if restored:
         for row in rows["faqs"]:
-            row.refresh_derived()
+            row.answer_html = None  # stored again, whatever it held
+        keys_for_numbers(article, rows)
     return store(article, rows)
 
 
+def keys_for_numbers(article, rows):
+    """A revision from before citation keys cites by number ([^2]): its body and FAQ answers are
+    brought to its references' keys, as the migration that introduced them did."""
+    from .citations import bring_to_keys
+    from .models import FAQ, Article
+
+    body_changed, answers = bring_to_keys(article, rows["references"], rows["faqs"])
+    if body_changed:
+        Article.objects.filter(pk=article.pk).update(body=article.body)
+    for faq in answers:
+        FAQ.objects.filter(pk=faq.pk).update(answer=faq.answer)
+
+
 def rows_changed(article_pk, touch=False):
-    """Bring an article's text and reading time up to date with its stored rows.
+    """Bring an article's derived fields (its citations' numbers, text and reading time) up to date
+    with its stored rows.
 
     `touch` also marks it updated now (an edit of a row is an edit of the article).
     """
-    from . import rendering
     from .models import Article
 
     article = Article.objects.filter(pk=article_pk).first()
     if article is None:
         return
-    fields = rendering.text_fields(article, article.body_html)
+    store(article)  # a reference or an FAQ answer may change the citations' numbers
     if touch:
-        fields["updated_at"] = timezone.now()
-    Article.objects.filter(pk=article_pk).update(**fields)
+        Article.objects.filter(pk=article_pk).update(updated_at=timezone.now())

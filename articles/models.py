@@ -14,7 +14,7 @@ from django.utils import timezone
 from pagecache import content_version
 from site_config.jinja2 import url  # reverse(), remembered
 
-from . import derivation, fields, rendering, renditions
+from . import citations, derivation, fields, rendering, renditions
 
 validate_doi = RegexValidator(
     r"^10\.\d{4,9}/\S+$",
@@ -610,21 +610,44 @@ class FAQ(ArticleRow):
 
 class Reference(ArticleRow):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
-    authors = models.CharField(max_length=300, blank=True)
+    key = models.CharField(
+        max_length=citations.KEY_MAX_LENGTH,
+        blank=True,
+        validators=[
+            RegexValidator(
+                citations.KEY_RE,
+                "A key is lowercase letters, digits and hyphens, starting with a letter, e.g. castiglioni2013.",
+            )
+        ],
+        help_text=citations.KEY_HELP,
+    )
+    authors = models.CharField(
+        max_length=300, blank=True, help_text="Family name and initials, e.g. Castiglioni S, Cazzaniga A, Maier JAM."
+    )
     title = models.CharField(max_length=300)
     publisher = models.CharField(
         "journal or publisher",
         max_length=200,
         blank=True,
-        help_text="With volume and pages where there are some, e.g. Nutrients 5(8):3022-3033.",
+        help_text="The journal as abbreviated, e.g. Nutrients or Am J Clin Nutr; for a web page, its publisher.",
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=30, blank=True, help_text="e.g. 3022-3033, or an article number such as e1234.")
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
     pmid = models.CharField("PMID", max_length=12, blank=True, validators=[validate_pmid])
     url = models.CharField("URL", max_length=500, blank=True, validators=[validate_web_url])
 
     class Meta(ArticleRow.Meta):
-        constraints = [unique_order("reference")]
+        constraints = [
+            unique_order("reference"),
+            models.UniqueConstraint(
+                fields=["article", "key"],
+                name="reference_unique_key",
+                violation_error_message="Each reference of an article needs its own key.",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -645,6 +668,16 @@ class Reference(ArticleRow):
     @property
     def link(self):
         return self.web_url or self.doi_url or self.pubmed_url
+
+    @property
+    def ama_parts(self):
+        """The reference as readers see it (AMA style), in parts for the page."""
+        return citations.ama_parts(self)
+
+    @property
+    def ama_text(self):
+        """The reference as readers see it (AMA style), as plain text."""
+        return citations.ama_text(self)
 
 
 class HistoryEntry(models.Model):

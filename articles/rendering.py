@@ -25,6 +25,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from . import citations as citation_keys
 from . import markdown_bounds
 
 BLOCKS = ("food-sources", "supplement-forms")
@@ -59,14 +60,18 @@ MAX_MARKDOWN_CHARS = 50_000
 
 BODY_HELP = (
     "Markdown. Start each section with a ## heading (### for a subsection); the "
-    "table of contents is built from the ## headings. Cite a reference by its order "
-    "number: [^2], or several at once: [^2,4], placed after the sentence's full stop. "
+    "table of contents is built from the ## headings. Cite a reference by its key: "
+    "[^castiglioni2013], or several at once: [^castiglioni2013,nih], placed after the sentence's full "
+    "stop; references are numbered in the order they are first cited. "
     "Put [[food-sources]] or [[supplement-forms]] on a line of its own to place that "
     f"table; without a marker it follows the body. At most {MAX_MARKDOWN_CHARS:,} characters."
 )
-ANSWER_HELP = f"Markdown. Cite a reference by its order number, e.g. [^2]. At most {MAX_MARKDOWN_CHARS:,} characters."
+ANSWER_HELP = (
+    f"Markdown. Cite a reference by its key, e.g. [^castiglioni2013]. At most {MAX_MARKDOWN_CHARS:,} characters."
+)
 
-CITATION_RE = r"\[\^(\d+(?:\s*,\s*\d+)*)\]"
+# [^key] or [^key,key]; numbers ([^2], the markers before keys) are read too, to be refused by check().
+CITATION_RE = r"\[\^([A-Za-z0-9][\w-]*(?:[ \t]*,[ \t]*[A-Za-z0-9][\w-]*)*)\]"
 BLOCK_LINE_RE = re.compile(r"^\[\[([^\]\s]+)\]\]\s*$", re.M)
 BLOCK_HTML_RE = re.compile(r"<p>\[\[({})\]\]</p>".format("|".join(BLOCKS)))
 SENTINEL = "<!--block:%s-->"
@@ -202,19 +207,41 @@ def sanitize(raw_html, ids=frozenset()):
     return EXTERNAL_LINK_RE.sub(r'\1 rel="noopener noreferrer"', cleaned)
 
 
+class Numbering:
+    """The numbers of an article's references, given by their first citation as readers meet them
+    (the body, then the FAQ answers in order), as AMA and Vancouver styles ask.
+
+    `keys` are the article's reference keys; None numbers any key (the editor's live preview,
+    which does not know the references).
+    """
+
+    def __init__(self, keys=None):
+        self.keys = None if keys is None else frozenset(keys)
+        self.numbers = {}
+
+    def number(self, key):
+        """The key's number, given now if this is its first citation; None for no reference's key."""
+        if key not in self.numbers and citation_keys.KEY_RE.match(key) and (self.keys is None or key in self.keys):
+            self.numbers[key] = len(self.numbers) + 1
+        return self.numbers.get(key)
+
+
 class CitationProcessor(InlineProcessor):
-    """[^2] or [^2,4] becomes a superscript link to reference 2 (and 4)."""
+    """[^key] or [^key,key] becomes a superscript; its links are numbered by CitationCounter."""
 
     def handleMatch(self, m, data):
         sup = etree.Element("sup", {"class": "citation"})
-        for number in re.split(r"\s*,\s*", m.group(1)):
-            link = etree.SubElement(sup, "a", {"href": f"#ref-{int(number)}", "data-cite": str(int(number))})
-            link.text = AtomicString(f"[{int(number)}]")
+        for key in re.split(r"[ \t]*,[ \t]*", m.group(1)):
+            link = etree.SubElement(sup, "a", {"data-cite": key})
+            link.text = AtomicString("[?]")
         return sup, m.start(0), m.end(0)
 
 
 class CitationCounter(Treeprocessor):
-    """Counts citations in document order and gives each one an anchor id."""
+    """Numbers citations in document order, links each to its reference and gives it an anchor id.
+
+    A key of no reference keeps no link: its mark reads [?] (check() refuses it on save).
+    """
 
     def __init__(self, md, renderer):
         super().__init__(md)
@@ -222,12 +249,18 @@ class CitationCounter(Treeprocessor):
 
     def run(self, root):
         for link in root.iter("a"):
-            number = link.attrib.pop("data-cite", None)
-            if number is None:
+            key = link.attrib.pop("data-cite", None)
+            if key is None:
                 continue
-            self.renderer.cited[int(number)] += 1
+            self.renderer.cited[key] += 1
+            number = self.renderer.numbering.number(key)
+            if number is None:
+                link.tag = "span"  # not an allowed tag: cleaned to its text
+                continue
+            link.set("href", f"#ref-{number}")
+            link.text = AtomicString(f"[{number}]")
             if self.renderer.anchors:
-                anchor = citation_id(int(number), self.renderer.cited[int(number)])
+                anchor = citation_id(number, self.renderer.cited[key])
                 link.set("id", anchor)
                 self.renderer.ids.add(anchor)
 
@@ -245,7 +278,7 @@ class _Renderer:
 
     def __init__(self, anchors):
         self.anchors = anchors
-        self.cited, self.ids = Counter(), set()
+        self.cited, self.ids, self.numbering = Counter(), set(), Numbering()
         tables = {"use_align_attribute": True}
         self.md = md.Markdown(
             extensions=[
@@ -261,9 +294,9 @@ class _Renderer:
         self.md.inlinePatterns.register(CitationProcessor(CITATION_RE), "citation", 175)
         self.md.treeprocessors.register(CitationCounter(self.md, self), "citations", 4)
 
-    def render(self, text):
+    def render(self, text, numbering):
         self.md.reset()
-        self.cited, self.ids = Counter(), set()
+        self.cited, self.ids, self.numbering = Counter(), set(), numbering
         raw = self.md.convert(text or "")
         headings = []
 
@@ -280,7 +313,7 @@ class _Renderer:
         return Rendered(
             html=cleaned,
             toc=toc,
-            citations={str(n): count for n, count in sorted(self.cited.items())},
+            citations=dict(self.cited),
             headings=headings,
         )
 
@@ -292,13 +325,18 @@ def heading_text(token):
 _renderers = threading.local()
 
 
-def render(text, anchors=True):
-    """Render Markdown to sanitized HTML with its table of contents and citations."""
+def render(text, anchors=True, numbering=None):
+    """Render Markdown to sanitized HTML with its table of contents and citations.
+
+    `citations` counts each key cited, in the order first cited. References are numbered by
+    `numbering` (an article's, shared by its texts in reading order); by default a new one that
+    numbers any key.
+    """
     renderer = getattr(_renderers, str(anchors), None)
     if renderer is None:
         renderer = _Renderer(anchors)
         setattr(_renderers, str(anchors), renderer)
-    return renderer.render(text)
+    return renderer.render(text, Numbering() if numbering is None else numbering)
 
 
 def citation_id(number, occurrence):
@@ -346,6 +384,7 @@ def minutes_to_read(words):
 
 
 TEXT_ROWS = ("key_points", "supplement_forms", "food_sources", "faqs")
+CITING_ROWS = ("faqs", "references")  # what an article's citation numbers are worked out from
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -390,12 +429,24 @@ def text_fields(article, body_html, rows=None):
 
 
 def derive_article(article, rows=None):
-    """All stored derived fields of an article, from its Markdown and its rows."""
-    rendered = render(article.body)
+    """All stored derived fields of an article, from its Markdown and its rows.
+
+    References are numbered by first citation: the body's, then the FAQ answers' in order (their
+    HTML, set on the FAQ rows given, shares the numbers). `citations` maps each cited key to its
+    number and to how many anchors in the body cite it.
+    """
+    if rows is None or "references" not in rows or "faqs" not in rows:
+        stored = {name: list(getattr(article, name).all()) for name in CITING_ROWS} if article.pk else {}
+        rows = {**stored, **(rows or {})}
+    faqs = rows.get("faqs", ())
+    keys = [reference.key for reference in rows.get("references", ())]
+    rendered, answers, cited = render_cited(article.body, [faq.answer for faq in faqs], keys)
+    for faq, answer_html in zip(faqs, answers, strict=True):
+        faq.answer_html = answer_html
     return {
         "body_html": rendered.html,
         "toc": rendered.toc,
-        "citations": rendered.citations,
+        "citations": cited,
         **text_fields(article, rendered.html, rows),
     }
 
@@ -424,18 +475,47 @@ def alt_text_problem(address):
     return f"Image {address} has no alt text: write a description between the brackets, ![like this]({address})."
 
 
-def check(text, reference_numbers, blocks_allowed=True):
-    """Problems that stop a save: too long a text, unknown citations, bad block markers, # headings,
-    images without alt text."""
+def render_cited(body, answers, keys):
+    """An article's body and FAQ answers rendered with its references (`keys`) numbered by first
+    citation, in that reading order: (the body's Rendered, the answers' HTML, the citations:
+    {key: {"number": n, "anchors": how many anchors in the body cite it}})."""
+    numbering = Numbering(keys)
+    rendered = render(body, numbering=numbering)
+    answers_html = [render(answer, anchors=False, numbering=numbering).html for answer in answers]
+    cited = {
+        key: {"number": number, "anchors": rendered.citations.get(key, 0)} for key, number in numbering.numbers.items()
+    }
+    return rendered, answers_html, cited
+
+
+def citation_problems(cited, reference_keys):
+    """Why the keys `cited` in a text do not hold against the article's `reference_keys`."""
+    numbered = [key for key in cited if key.isdigit()]
+    unknown = [key for key in cited if not key.isdigit() and key not in reference_keys]
+    have = ", ".join(sorted(reference_keys)) or "none yet"
+    errors = []
+    if numbered:
+        listed = ", ".join(f"[^{n}]" for n in numbered)
+        example = min(reference_keys, default="smith2020")
+        errors.append(
+            f"{listed} {'cites' if len(numbered) == 1 else 'cite'} by number; cite a reference by its key instead, "
+            f"such as [^{example}] "
+            f"(this article's keys: {have}). Each reference's key is at the top of its row."
+        )
+    if unknown:
+        listed = ", ".join(f"[^{key}]" for key in unknown)
+        verb = "cites" if len(unknown) == 1 else "cite"
+        errors.append(f"{listed} {verb} no reference of this article; its references' keys are: {have}.")
+    return errors
+
+
+def check(text, reference_keys, blocks_allowed=True):
+    """Problems that stop a save: too long a text, unknown or numeric citations, bad block markers,
+    # headings, images without alt text."""
     if length_problem(text):
         return [length_problem(text)]
     rendered = render(text)
-    errors = []
-    unknown = sorted(int(n) for n in rendered.citations if int(n) not in reference_numbers)
-    if unknown:
-        listed = ", ".join(f"[^{n}]" for n in unknown)
-        have = ", ".join(str(n) for n in sorted(reference_numbers)) or "none yet"
-        errors.append(f"{listed} cites a reference this article does not have (reference numbers: {have}).")
+    errors = citation_problems(rendered.citations, set(reference_keys))
     markers = BLOCK_LINE_RE.findall(text or "")
     for name in sorted(set(markers)):
         if not blocks_allowed:

@@ -4,8 +4,8 @@ and the search index set up after every migrate."""
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate, pre_save
 from django.dispatch import receiver
 
-from . import derivation, fields, search
-from .models import FAQ, ROWS, Article, Contributor, Topic
+from . import citations, derivation, fields, search
+from .models import FAQ, ROWS, Article, Contributor, Reference, Topic
 
 
 def text_without_controls(sender, instance, **kwargs):
@@ -36,6 +36,17 @@ def article_loaded(sender, instance, raw=False, **kwargs):
 @receiver(pre_save, sender=FAQ)
 def render_answer(sender, instance, **kwargs):
     instance.refresh_derived()
+
+
+@receiver(pre_save, sender=Reference)
+def key_for_reference(sender, instance, **kwargs):
+    """A reference saved without a key (a new row left blank, a revision from before keys) gets one."""
+    if instance.key:
+        return
+    taken = set(
+        Reference.objects.filter(article_id=instance.article_id).exclude(pk=instance.pk).values_list("key", flat=True)
+    )
+    instance.key = citations.suggest_key(instance.authors, instance.year, instance.title, taken, instance.publisher)
 
 
 def row_changed(sender, instance, raw=False, origin=None, **kwargs):

@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from . import rendering
+from . import citations, rendering
 
 LOGO = "img/citewell-logo.png"
 
@@ -56,13 +56,16 @@ def party(contributor):
 
 
 def cited_work(reference):
-    work = {"@type": "CreativeWork", "name": reference.title}
-    if reference.authors:
-        work["author"] = reference.authors
+    """A reference as a CreativeWork; its `description` is the reference as the page shows it (AMA style)."""
+    work = {"@type": "CreativeWork", "name": reference.title, "description": reference.ama_text}
+    if citations.ama_authors(reference.authors):
+        work["author"] = citations.ama_authors(reference.authors)
     if reference.publisher:
         work["publisher"] = reference.publisher
     if reference.year:
         work["datePublished"] = str(reference.year)
+    if reference.pages:
+        work["pagination"] = reference.pages
     if reference.link:
         work["url"] = reference.link
     same_as = [url for url in (reference.doi_url, reference.pubmed_url) if url and url != reference.link]

@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from pagecache.pages import page_key, public_page
 from pagecache.store import TolerantCache
 
-from . import charts, rendering, structured_data
+from . import charts, citations, rendering, structured_data
 from . import rows as article_rows
 from . import search as site_search
 from .limits import RateLimit
@@ -178,11 +178,13 @@ def body_context(article, rows):
 
 
 def cited_references(article, references):
-    """The references, each with the ids of the places in the body that cite it (`backlinks`)."""
-    for ref in references:
-        count = article.citations.get(str(ref.order), 0)
-        ref.backlinks = [rendering.citation_id(ref.order, n) for n in range(1, count + 1)]
-    return references
+    """The references in the order of their numbers (by first citation; those never cited last),
+    each with its `number` and the ids of the places in the body that cite it (`backlinks`)."""
+    ordered = citations.in_reading_order(references, article.citations)
+    for ref in ordered:
+        count = article.citations.get(ref.key, {}).get("anchors", 0)
+        ref.backlinks = [rendering.citation_id(ref.number, n) for n in range(1, count + 1)]
+    return ordered
 
 
 def related_articles(article, topics, version=None):

@@ -162,6 +162,7 @@ class ArticleAdmin(HeroImageDisplay, WorkflowActions, HistoryAdmin):
             return self.admin_site.admin_view(partial(function, self))
 
         return [
+            path("references-from-file/", view(views.import_references), name="articles_article_references_from_file"),
             path("<path:object_id>/history/compare/", view(views.compare_revisions), name="articles_article_compare"),
             path(
                 "<path:object_id>/history/<int:version_id>/preview/",

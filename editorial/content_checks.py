@@ -9,14 +9,19 @@ from . import review
 def content_warnings(article):
     """Problems worth an editor's attention that do not stop a save, as sentences."""
     warnings = []
-    cited = {int(n) for n in article.citations}
-    for faq in article.faqs.all():
-        cited.update(int(n) for n in rendering.render(faq.answer, anchors=False).citations)
-    uncited = [ref.order for ref in article.references.all() if ref.order not in cited]
+    uncited = [ref.key for ref in article.references.all() if ref.key not in article.citations]
     if uncited:
-        numbers = ", ".join(str(n) for n in uncited)
-        noun, verb = ("Reference", "is") if len(uncited) == 1 else ("References", "are")
-        warnings.append(f"{noun} {numbers} {verb} never cited: cite with [^N] in the body or an FAQ, or remove.")
+        keys = ", ".join(uncited)
+        if len(uncited) == 1:
+            warnings.append(
+                f"Reference {keys} is never cited: cite it with [^{keys}] in the body or an FAQ answer, or remove "
+                "it. Readers see it after the cited references."
+            )
+        else:
+            warnings.append(
+                f"References {keys} are never cited: cite each with [^key] in the body or an FAQ answer, or "
+                "remove them. Readers see them after the cited references."
+            )
     description = article.meta_description.strip()
     if not description:
         warnings.append(

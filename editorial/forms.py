@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image, ImageOps
 
-from articles import rendering
+from articles import citations, rendering
 from articles.models import FAQ, META_DESCRIPTION_LIMIT, Article, Contributor
 
 from . import drafts, images, revisions, workflow
@@ -22,33 +22,46 @@ from . import drafts, images, revisions, workflow
 REFERENCES_PREFIX = "references"
 
 
-def submitted_reference_numbers(data, article):
-    """Reference numbers the article will have once the submitted admin page is saved.
+class SubmittedReference:
+    """A reference row as the submitted page has it, enough to know its key (citations.fill_keys)."""
+
+    def __init__(self, data, prefix):
+        self.key = (data.get(prefix + "key") or "").strip()
+        self.authors = data.get(prefix + "authors") or ""
+        self.title = data.get(prefix + "title") or ""
+        self.publisher = data.get(prefix + "publisher") or ""
+        year = (data.get(prefix + "year") or "").strip()
+        self.year = int(year) if year.isdigit() else None
+
+
+def submitted_reference_keys(data, article):
+    """Reference keys the article will have once the submitted admin page is saved (a row left
+    without a key gets the one the save will suggest).
 
     Citations are checked against the reference rows on the same page, which are
     validated separately, so they are read here from the submitted data.
     """
     if data is None or f"{REFERENCES_PREFIX}-TOTAL_FORMS" not in data:
-        return set(article.references.values_list("order", flat=True)) if article.pk else set()
+        return set(article.references.values_list("key", flat=True)) if article.pk else set()
     try:
         total = min(int(data[f"{REFERENCES_PREFIX}-TOTAL_FORMS"]), 1000)
     except ValueError:
         return set()
-    numbers = set()
+    rows = []
     for index in range(total):
         prefix = f"{REFERENCES_PREFIX}-{index}-"
-        order = (data.get(prefix + "order") or "").strip()
-        if data.get(prefix + "DELETE") or not order.isdigit():
+        if data.get(prefix + "DELETE"):
             continue
         if data.get(prefix + "id") or (data.get(prefix + "title") or "").strip():
-            numbers.add(int(order))
-    return numbers
+            rows.append(SubmittedReference(data, prefix))
+    citations.fill_keys(rows)
+    return {row.key for row in rows}
 
 
 def checked_markdown(form, text, article, blocks_allowed=True):
     """The text if its citations and markers hold against the submitted references."""
-    numbers = submitted_reference_numbers(form.data or None, article)
-    errors = rendering.check(text, numbers, blocks_allowed=blocks_allowed)
+    keys = submitted_reference_keys(form.data or None, article)
+    errors = rendering.check(text, keys, blocks_allowed=blocks_allowed)
     if errors:
         raise forms.ValidationError(errors)
     return text
@@ -221,6 +234,7 @@ class OrderedRowsFormSet(forms.BaseInlineFormSet):
         return super().save_existing_objects(commit)
 
     def step_aside(self):
+        """Rows whose number changes, or which are deleted, move above every row's number."""
         moving = [
             form.instance.pk
             for form in self.initial_forms
@@ -232,6 +246,36 @@ class OrderedRowsFormSet(forms.BaseInlineFormSet):
         top = rows.aggregate(top=Max("order"))["top"] or 0
         for offset, pk in enumerate(moving, start=1):
             rows.filter(pk=pk).update(order=top + offset)
+
+
+class ReferenceFormSet(OrderedRowsFormSet):
+    """An article's references: a row left without a key gets a suggested one (first author and
+    year, unique in the article) before keys are checked for duplicates; rows whose key changes, or
+    which are deleted, first give up their key, so keys can be swapped in one save."""
+
+    def get_unique_error_message(self, unique_check):
+        if "key" in unique_check:
+            return "Two references share a key; give each its own (the text cites a reference by it: [^key])."
+        return super().get_unique_error_message(unique_check)
+
+    def clean(self):
+        kept = [
+            form for form in self.forms if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
+        ]
+        citations.fill_keys([form.instance for form in kept])
+        for form in kept:
+            form.cleaned_data["key"] = form.instance.key
+        super().clean()
+
+    def step_aside(self):
+        super().step_aside()
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and (form in self.deleted_forms or "key" in form.changed_data)
+        ]
+        for pk in moving:  # "-<id>" is no key a form accepts, and no other row's
+            self.model._default_manager.filter(pk=pk).update(key=f"-{pk}")
 
 
 PHOTO_SIZE = 400

@@ -13,14 +13,15 @@ delete: a restore brings back the revision its preview shows, or nothing.
 from django.contrib import messages
 from django.contrib.auth import get_permission_codename
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.derivation import defer, deriving_once
-from articles.models import ROWS, Article
+from articles.models import ROWS, Article, Reference
 
 from . import drafts, revisions, signoffs
 from .forms import MAX_ORDER, locked_edit_count
@@ -59,12 +60,15 @@ def refusal(rows):
 
 
 def rows_aside(article_pk):
-    """Move the article's rows to numbers above any a form accepts, in one statement per kind, so
+    """Move the article's rows to numbers above any a form accepts (references to keys no form
+    accepts), in one statement per kind, so
     that a revision brings back its own order numbers without tripping their unique constraint,
     in whatever order reversion saves them. Every row then takes the revision's number or is
     deleted (a revision shown but not restored is rolled back)."""
     for _, model in ROWS:
         model._default_manager.filter(article_id=article_pk).update(order=F("order") + MAX_ORDER)
+    # Keys too: "-<id>" is no key a form accepts; a revision's rows take back their own keys.
+    Reference.objects.filter(article_id=article_pk).update(key=Concat(Value("-"), Cast("pk", CharField())))
 
 
 class HistoryAdmin(VersionAdmin):

@@ -8,7 +8,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import FAQ, FoodSource, KeyPoint, Reference, SupplementForm
 
-from .forms import MAX_ORDER, FAQForm, OrderedRowsFormSet
+from .forms import MAX_ORDER, FAQForm, OrderedRowsFormSet, ReferenceFormSet
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
@@ -57,8 +57,32 @@ class FAQInline(RowInline, admin.StackedInline):
 
 
 class ReferenceInline(RowInline, admin.StackedInline):
+    """The references, and below them a panel that adds rows from BibTeX, RIS or PubMed records
+    (editorial.reference_files, read through ArticleAdmin's references-from-file endpoint)."""
+
     model = Reference
-    fields = [("order", "year"), "authors", "title", "publisher", ("doi", "pmid"), "url"]
+    formset = ReferenceFormSet
+    fields = [
+        ("key", "order"),
+        "authors",
+        "title",
+        ("publisher", "year"),
+        ("volume", "issue", "pages"),
+        ("doi", "pmid"),
+        "url",
+        "as_readers_see_it",
+    ]
+    readonly_fields = ["as_readers_see_it"]
+    template = "admin/articles/article/references_inline.html"
+
+    class Media:
+        css = {"all": ["css/admin-reference-import.css"]}
+        js = ["js/admin-reference-import.js"]
+
+    @admin.display(description="As readers see it")
+    def as_readers_see_it(self, obj):
+        """The saved reference in the page's style (AMA); its number depends on where it is first cited."""
+        return obj.ama_text if obj.pk else "Shown once the reference is saved."
 
 
 ROW_INLINES = [KeyPointInline, SupplementFormInline, FoodSourceInline, FAQInline, ReferenceInline]

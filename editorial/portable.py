@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import derivation, rendering
+from articles import citations, derivation, rendering
 from articles.derivation import deriving_once
 from articles.fields import CONTROLS
 from articles.models import ROWS, Article, Contributor, SupplementForm, Topic
@@ -381,6 +381,7 @@ def _apply(source, slug, problems):
     article.author, article.medical_reviewer = people["author"], people["medical_reviewer"]
     status = _status(source, article, problems)
     rows = {name: _rows(source, name, model, article, problems) for name, model in ROWS}
+    _reference_keys(source, article, rows, problems)
     failed |= {name for name in PEOPLE if source.data.get(name) is not None and people[name] is None}
     _validate(source, article, (), problems, exclude=["topics", *failed])
     for field, messages in workflow.problems(article, status).items():
@@ -662,14 +663,29 @@ def _found_or_made(source, model, item, path, problems, *, named=None):
     return made
 
 
+def _reference_keys(source, article, rows, problems):
+    """Each reference's key, once in the article; a reference without one gets a suggested key. A
+    file written before keys (none has one) cites by number: its texts are brought to the keys."""
+    references = rows["references"]
+    seen = set()
+    for index, reference in enumerate(references):
+        if reference.key and reference.key in seen:
+            message = f"{reference.key!r} is the key of another reference too: give each reference its own."
+            problems.append(source.problem(("references", index, "key"), message))
+        seen.add(reference.key)
+    if references and not any(reference.key for reference in references):
+        citations.bring_to_keys(article, references, rows["faqs"])
+    citations.fill_keys(references)
+
+
 def _check_markdown(source, article, rows, problems):
-    numbers = {row.order for row in rows["references"]}
+    keys = {row.key for row in rows["references"]}
     lines = _body_lines(source.body)
-    for message in rendering.check(article.body, numbers):
+    for message in rendering.check(article.body, keys):
         token = message.split(" ", 1)[0].rstrip(",;:.")
         problems.append(_problem(source.name, source.body_line + lines.get(token, 0), ("body",), message))
     for index, faq in enumerate(rows["faqs"]):
-        for message in rendering.check(faq.answer, numbers, blocks_allowed=False):
+        for message in rendering.check(faq.answer, keys, blocks_allowed=False):
             problems.append(source.problem(("faqs", index, "answer"), message))
 
 
@@ -677,7 +693,7 @@ MARKED = re.compile(r"\[\^[^\]\s]+\]|\[\[[^\]\n]*\]\]|^#(?= |$)")
 
 
 def _body_lines(body):
-    """The line (from the body's first, 0) where each [^N], [[block]] and # heading first appears: the
+    """The line (from the body's first, 0) where each [^key], [[block]] and # heading first appears: the
     messages of rendering.check start with one."""
     first = {}
     for number, text in enumerate(body.split("\n")):

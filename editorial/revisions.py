@@ -14,8 +14,9 @@ from django.core import serializers
 from django.db import transaction
 from reversion.models import Version
 
+from articles import citations
 from articles.models import DERIVED_FIELDS, FAQ, ROWS, Article, Contributor, Topic
-from articles.rendering import TEXT_ROWS, render
+from articles.rendering import CITING_ROWS, TEXT_ROWS
 
 ROW_NAMES = {model: name for name, model in ROWS}
 
@@ -111,9 +112,8 @@ def article_at(version, derive=True):
             rows[name].append(row)
     for items in rows.values():
         items.sort(key=lambda row: row.order)
+    citations.bring_to_keys(article, rows["references"], rows["faqs"])
     if derive:
-        for faq in rows["faqs"]:
-            faq.answer_html = render(faq.answer, anchors=False).html
-        article.refresh_derived({name: rows[name] for name in TEXT_ROWS})
+        article.refresh_derived({name: rows[name] for name in (*TEXT_ROWS, *CITING_ROWS)})
     topics = list(Topic.objects.filter(pk__in=loaded.m2m_data.get("topics", [])).order_by("name"))
     return Snapshot(article, rows, topics)

@@ -1,5 +1,6 @@
-"""Editorial pages beyond the admin's own: the article history's compare and preview, and the
-Markdown editor's preview and image upload (the review's pages are in review_views).
+"""Editorial pages beyond the admin's own: the article history's compare and preview, the
+Markdown editor's preview and image upload, and the reference rows read from a file (the
+review's pages are in review_views).
 
 The history views are the article admin's (wired in its get_urls, behind its
 permission checks). django-markdownx ships its preview and upload views without
@@ -18,7 +19,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -34,7 +35,7 @@ from articles.limits import RateLimit
 from articles.models import Article, HistoryEntry
 from articles.views import article_context
 
-from . import compare, images, revisions, signoffs
+from . import compare, images, reference_files, revisions, signoffs
 
 
 def compare_revisions(model_admin, request, object_id):
@@ -105,6 +106,32 @@ class EditorsOnly(PermissionRequiredMixin):
 # Counted per account against settings.RATE_LIMITS; served uncounted while the cache is down.
 PREVIEW_LIMIT = RateLimit("preview", key="user_or_ip")
 UPLOAD_LIMIT = RateLimit("upload", key="user_or_ip")
+REFERENCE_FILE_LIMIT = RateLimit("reference_file", key="user_or_ip")
+
+
+def import_references(model_admin, request):
+    """Reference rows for the article form from BibTeX, RIS or MEDLINE records, pasted (`text`) or
+    uploaded (`file`): JSON with the rows, keyed apart from the form's keys (`taken`) and without
+    the form's DOIs and PMIDs (`doi`, `pmid`); or a 400 with the message. Nothing is saved."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    return read_references(request)
+
+
+@REFERENCE_FILE_LIMIT
+def read_references(request):
+    try:
+        upload = request.FILES.get("file")
+        text = reference_files.read_upload(upload) if upload else request.POST.get("text", "")
+        records = reference_files.parse(text)
+    except reference_files.FileProblem as problem:
+        return JsonResponse({"error": problem.message}, status=400)
+    rows, skipped, notes = reference_files.new_references(
+        records, request.POST.getlist("taken"), request.POST.getlist("doi"), request.POST.getlist("pmid")
+    )
+    return JsonResponse({"references": rows, "skipped": skipped, "notes": notes})
 
 
 class StaffMarkdownifyView(EditorsOnly, MarkdownifyView):

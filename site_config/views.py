@@ -28,6 +28,10 @@ LIMITED_ACTIONS = {
         for name in ("live_preview", "live_preview_add", "preview", "preview_add")
     },
     "markdownx_upload": ("upload", "You have uploaded many images in a short while."),
+    "articles_article_references_from_file": (
+        "reference_file",
+        "You have added references from files many times in a short while.",
+    ),
 }
 RATE_RE = re.compile(r"\d+/(\d*)([smhd])")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}

@@ -95,10 +95,14 @@ class ReferenceFactory(RowFactory):
     class Meta:
         model = Reference
 
+    key = factory.LazyAttribute(lambda reference: f"ref{reference.order}")
     authors = "Doe J, Roe R"
     title = "A trial of something"
-    publisher = "J Something 1(2):3-4"
+    publisher = "J Something"
     year = 2020
+    volume = "1"
+    issue = "2"
+    pages = "3-4"
     doi = "10.1000/xyz123"
     pmid = "12345678"
 

@@ -146,7 +146,9 @@ def article_fields(**overrides):
         "published_at_1": "",
         "lead": "Zinc lozenges are sold as a cold remedy.",
         "summary": "Some trials show shorter colds.",
-        "body": "## The evidence\n\nLozenges may help.[^1]\n\n[[food-sources]]\n\n## Safety\n\nDo not overdo it.",
+        "body": (
+            "## The evidence\n\nLozenges may help.[^hemila2017]\n\n[[food-sources]]\n\n## Safety\n\nDo not overdo it."
+        ),
         "nutrient_name": "Zinc",
         "daily_value_mg": "11",
         "disclaimer": "",
@@ -197,14 +199,18 @@ NEW_ROWS = {
             "source": "NIH ODS",
         }
     ],
-    "faqs": [{"order": "1", "question": "Does zinc prevent colds?", "answer": "Not clearly.[^1]"}],
+    "faqs": [{"order": "1", "question": "Does zinc prevent colds?", "answer": "Not clearly.[^hemila2017]"}],
     "references": [
         {
             "order": "1",
+            "key": "hemila2017",
             "authors": "Hemilä H",
             "title": "Zinc lozenges and the common cold",
-            "publisher": "JRSM Open 8(5)",
+            "publisher": "JRSM Open",
             "year": "2017",
+            "volume": "8",
+            "issue": "5",
+            "pages": "",
             "doi": "10.1177/2054270417694291",
             "pmid": "28515951",
             "url": "",
@@ -221,7 +227,20 @@ def existing_rows(article, **changes):
         "supplement_forms": ["order", "name", "bioavailability", "common_use", "efficacy", "notes"],
         "food_sources": ["order", "name", "category", "serving", "amount_mg", "source"],
         "faqs": ["order", "question", "answer"],
-        "references": ["order", "authors", "title", "publisher", "year", "doi", "pmid", "url"],
+        "references": [
+            "order",
+            "key",
+            "authors",
+            "title",
+            "publisher",
+            "year",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+            "url",
+        ],
     }
     for prefix, names in fields.items():
         rows[prefix] = [
@@ -284,7 +303,7 @@ def form_data(page):
         if field.get("type") not in ("checkbox", "submit")
     }
     data.update({field["name"]: "on" for field in form.select("input[type=checkbox][checked]")})
-    data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("textarea")})
+    data.update({area["name"]: area.get_text().removeprefix("\n") for area in form.select("textarea[name]")})
     data.update(
         {
             select["name"]: (select.select_one("option[selected]") or {}).get("value", "")

@@ -36,7 +36,8 @@ def test_adding_an_article_with_every_inline(admin_client):
     assert article.food_sources.get().percent_daily_value == 291
     assert article.faqs.get().answer_html == '<p>Not clearly.<sup class="citation"><a href="#ref-1">[1]</a></sup></p>'
     assert article.references.get().link == "https://doi.org/10.1177/2054270417694291"
-    assert article.citations == {"1": 1}
+    assert article.references.get().key == "hemila2017"
+    assert article.citations == {"hemila2017": {"number": 1, "anchors": 1}}
     preview = admin_client.get(article.get_absolute_url())
     assert preview.status_code == 200 and "Oysters" in preview.content.decode()
 
@@ -66,30 +67,34 @@ def test_changing_an_article_edits_and_removes_rows(admin_client, seed_article):
 
 
 def test_citing_a_reference_that_does_not_exist_is_refused(admin_client):
-    data = {**article_fields(body="Claim.[^1] Other claim.[^3]"), **inline_data(NEW_ROWS)}
+    data = {**article_fields(body="Claim.[^hemila2017] Other claim.[^smith2020]"), **inline_data(NEW_ROWS)}
     response = admin_client.post(ADD_URL, data)
     assert response.status_code == 200
-    assert "[^3] cites a reference this article does not have (reference numbers: 1)." in errors_of(response)
+    assert "[^smith2020] cites no reference of this article; its references' keys are: hemila2017." in errors_of(
+        response
+    )
     assert not Article.objects.exists()
 
 
 def test_citing_a_reference_removed_in_the_same_save_is_refused(admin_client):
-    article = ArticleFactory(body="Claim.[^1]")
+    article = ArticleFactory(body="Claim.[^ref1]")
     ReferenceFactory(article=article, order=1)
     rows = existing_rows(article)
     rows["references"][0]["DELETE"] = "on"
-    fields = article_fields(slug=article.slug, body="Claim.[^1]")
+    fields = article_fields(slug=article.slug, body="Claim.[^ref1]")
     response = admin_client.post(change_url(article), {**fields, **inline_data(rows)})
     assert response.status_code == 200
-    assert "[^1] cites a reference this article does not have (reference numbers: none yet)." in errors_of(response)
+    assert "[^ref1] cites no reference of this article; its references' keys are: none yet." in errors_of(response)
     assert article.references.count() == 1
 
 
 def test_an_faq_answer_citing_an_unknown_reference_is_refused(admin_client):
-    rows = {**NEW_ROWS, "faqs": [{"order": "1", "question": "Q?", "answer": "See [^9]."}]}
+    rows = {**NEW_ROWS, "faqs": [{"order": "1", "question": "Q?", "answer": "See [^hemila2071]."}]}
     response = admin_client.post(ADD_URL, {**article_fields(), **inline_data(rows)})
     assert response.status_code == 200
-    assert "[^9] cites a reference this article does not have (reference numbers: 1)." in errors_of(response)
+    assert "[^hemila2071] cites no reference of this article; its references' keys are: hemila2017." in errors_of(
+        response
+    )
     assert not Article.objects.exists()
 
 

@@ -134,8 +134,11 @@ def test_every_reference_is_cited_inline_and_links_back(seed_page):
         assert citations, f"reference {number} is never cited"
         back = seed_page.select(f"#ref-{number} a.ref__back")
         assert [a["href"] for a in back] == [f"#{c['id']}" for c in citations]
+    # Numbered by first citation: Uwitonze (fifth row, cited third) is 3, Farsinejad-Marj 4.
     meta = seed_page.find(string=re.compile("meta-analysis involving older adults")).parent
-    assert meta.select_one("a[href='#ref-3']")
+    assert meta.select_one("a[href='#ref-4']")
+    assert "Farsinejad-Marj M" in seed_page.select_one("#ref-4").get_text()
+    assert "Uwitonze AM" in seed_page.select_one("#ref-3").get_text()
 
 
 def test_food_amounts_and_percent_of_daily_value(seed_page):

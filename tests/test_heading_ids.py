@@ -55,10 +55,10 @@ def test_headings_named_like_the_pages_parts_get_ids_of_their_own(heading):
 @pytest.mark.django_db
 def test_the_article_page_has_no_id_twice_whatever_its_headings_say(client):
     headings = [heading_for(element_id) for element_id in sorted(template_ids())] + ["Risks", "Risks", "Cite 1"]
-    body = "\n\n".join(f"## {heading}\n\nSee this.[^1]" for heading in headings)
+    body = "\n\n".join(f"## {heading}\n\nSee this.[^ref1]" for heading in headings)
     article = ArticleFactory(body=body)
     ReferenceFactory(article=article, order=1)
-    FAQFactory(article=article, answer="Yes.[^1]")
+    FAQFactory(article=article, answer="Yes.[^ref1]")
     page = page_at(client, article.get_absolute_url())
     ids = Counter(element["id"] for element in page.select("[id]"))
     assert [element_id for element_id, count in ids.items() if count > 1] == []
@@ -87,7 +87,7 @@ def test_the_seed_article_page_has_no_id_twice(client, seed_article):
     ],
 )
 def test_ids_typed_in_raw_html_are_dropped(raw):
-    html = rendering.render(f"## Risks\n\nClaim.[^1]\n\n{raw}").html
+    html = rendering.render(f"## Risks\n\nClaim.[^smith2020]\n\n{raw}").html
     ids = re.findall(r'id="([^"]+)"', html)
     assert sorted(ids) == ["cite-1", "risks"]
 

@@ -524,18 +524,27 @@ def test_a_missing_order_is_reported_once(seed_article, tmp_path):
 
 
 def test_a_reference_cited_in_the_body_but_missing_is_refused(seed_article, tmp_path):
-    text, line = changed("## Conclusion", "## Conclusion\n\nAs shown before.[^9]")
+    text, line = changed("## Conclusion", "## Conclusion\n\nAs shown before.[^smith2020]")
     assert problems(text, tmp_path) == [
-        f"bad.md:{line + 2}: body: [^9] cites a reference this article does not have "
-        "(reference numbers: 1, 2, 3, 4, 5)."
+        f"bad.md:{line + 2}: body: [^smith2020] cites no reference of this article; its references' keys are: "
+        "castiglioni2013, farsinejadmarj2016, nih, orchard2014, uwitonze2018."
+    ]
+
+
+def test_a_citation_by_number_is_refused_naming_the_keys(seed_article, tmp_path):
+    text, line = changed("## Conclusion", "## Conclusion\n\nAs shown before.[^2]")
+    assert problems(text, tmp_path) == [
+        f"bad.md:{line + 2}: body: [^2] cites by number; cite a reference by its key instead, such as "
+        "[^castiglioni2013] (this article's keys: castiglioni2013, farsinejadmarj2016, nih, orchard2014, "
+        "uwitonze2018). Each reference's key is at the top of its row."
     ]
 
 
 def test_a_reference_cited_in_an_answer_but_missing_is_refused(seed_article, tmp_path):
-    text, line = changed("  answer: Magnesium is a crucial", "  answer: See [^8]. Magnesium is a crucial")
+    text, line = changed("  answer: Magnesium is a crucial", "  answer: See [^nih2020]. Magnesium is a crucial")
     assert problems(text, tmp_path) == [
-        f"bad.md:{line}: faqs[1].answer: [^8] cites a reference this article does not have "
-        "(reference numbers: 1, 2, 3, 4, 5)."
+        f"bad.md:{line}: faqs[1].answer: [^nih2020] cites no reference of this article; its references' keys are: "
+        "castiglioni2013, farsinejadmarj2016, nih, orchard2014, uwitonze2018."
     ]
 
 

@@ -193,10 +193,10 @@ def line_of(text, needle, occurrence=1):
         ),
         (lambda d, b: d.update(colour="blue"), "colour", "colour: blue", "is not a field this site knows"),
         (
-            lambda d, b: d["faqs"][0].update(answer="See [^42]."),
+            lambda d, b: d["faqs"][0].update(answer="See [^smith2020]."),
             "faqs[1].answer",
-            "See [^42].",
-            "[^42] cites a reference this article does not have",
+            "See [^smith2020].",
+            "[^smith2020] cites no reference of this article; its references' keys are: castiglioni2013,",
         ),
         (
             lambda d, b: d["supplement_forms"][0].update(bioavailability="Superb"),
@@ -220,9 +220,9 @@ def test_a_bad_field_is_refused_with_its_line_and_changes_nothing(
 
 
 def test_a_citation_in_the_body_without_a_reference_names_its_line(seed_article, tmp_path):
-    text = exported_with(lambda d, b: b.replace("## Conclusion", "## Conclusion\n\nAs shown before.[^77]"))
+    text = exported_with(lambda d, b: b.replace("## Conclusion", "## Conclusion\n\nAs shown before.[^smith2020]"))
     error = refused(bad_file(tmp_path, text))
-    assert f"bad.md:{line_of(text, '[^77]')}: body: [^77] cites a reference this article does not have" in error
+    assert f"bad.md:{line_of(text, '[^smith2020]')}: body: [^smith2020] cites no reference of this article" in error
 
 
 def test_an_import_never_publishes_a_new_article(seed_article, tmp_path, client):

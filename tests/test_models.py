@@ -99,12 +99,17 @@ def test_reference_links_come_from_url_then_doi_then_pmid():
 
 
 def test_derived_fields_are_stored_on_save():
-    article = ArticleFactory(body="## One\n\nText.[^1]\n\n## Two\n\nMore.")
+    article = ArticleFactory(body="## One\n\nText.[^smith2020]\n\n## Two\n\nMore.")
     stored = Article.objects.filter(pk=article.pk).values("body_html", "toc", "citations", "word_count").get()
     assert '<h2 id="one">One</h2>' in stored["body_html"]
     assert stored["toc"] == [{"id": "one", "title": "One"}, {"id": "two", "title": "Two"}]
-    assert stored["citations"] == {"1": 1}
+    assert stored["citations"] == {}  # the article has no reference of that key yet
+    assert '<sup class="citation">[?]</sup>' in stored["body_html"]
     assert stored["word_count"] > 0
+    ReferenceFactory(article=article, key="smith2020")  # a row's save derives its article again
+    stored = Article.objects.filter(pk=article.pk).values("body_html", "citations").get()
+    assert stored["citations"] == {"smith2020": {"number": 1, "anchors": 1}}
+    assert '<a href="#ref-1" id="cite-1">[1]</a>' in stored["body_html"]
 
 
 def test_derived_fields_follow_the_body_when_saved_from_a_partial_load():

@@ -37,23 +37,37 @@ def test_body_headings_never_take_the_pages_own_ids(heading):
     assert section_id.endswith("-section")
 
 
-def test_citations_link_to_references_with_anchors_in_document_order():
-    rendered = rendering.render("- One.[^2]\n\n- Two.[^2,3]\n\nThree.[^2]")
-    assert rendered.citations == {"2": 3, "3": 1}
+def test_citations_link_to_references_numbered_by_first_citation_with_anchors_in_document_order():
+    rendered = rendering.render("- One.[^smith2020]\n\n- Two.[^smith2020,nih]\n\nThree.[^smith2020]")
+    assert rendered.citations == {"smith2020": 3, "nih": 1}
     html = rendered.html
-    assert html.index('id="cite-2"') < html.index('id="cite-2-2"') < html.index('id="cite-2-3"')
-    assert '<a href="#ref-2" id="cite-2-2">[2]</a><a href="#ref-3" id="cite-3">[3]</a></sup>' in html
+    assert html.index('id="cite-1"') < html.index('id="cite-1-2"') < html.index('id="cite-1-3"')
+    assert '<a href="#ref-1" id="cite-1-2">[1]</a><a href="#ref-2" id="cite-2">[2]</a></sup>' in html
 
 
 def test_citations_in_code_stay_literal():
-    rendered = rendering.render("Use `[^4]` to cite.")
+    rendered = rendering.render("Use `[^smith2020]` to cite.")
     assert rendered.citations == {}
-    assert "<code>[^4]</code>" in rendered.html
+    assert "<code>[^smith2020]</code>" in rendered.html
 
 
 def test_answers_render_citations_without_anchor_ids():
-    html = rendering.render("Yes.[^1]", anchors=False).html
+    html = rendering.render("Yes.[^smith2020]", anchors=False).html
     assert '<a href="#ref-1">[1]</a>' in html
+
+
+def test_an_articles_texts_share_one_numbering_in_reading_order():
+    body = "First.[^b] Then.[^a]"
+    rendered, answers, cited = rendering.render_cited(body, ["Again.[^a]", "New.[^c] Unknown.[^zz]"], ["a", "b", "c"])
+    assert '<a href="#ref-1" id="cite-1">[1]</a>' in rendered.html
+    assert cited == {
+        "b": {"number": 1, "anchors": 1},
+        "a": {"number": 2, "anchors": 1},
+        "c": {"number": 3, "anchors": 0},
+    }
+    assert '<a href="#ref-2">[2]</a>' in answers[0]
+    assert '<a href="#ref-3">[3]</a>' in answers[1]
+    assert '<sup class="citation">[?]</sup>' in answers[1]  # no reference has that key: never a link
 
 
 def test_block_markers_split_the_body_and_unplaced_blocks_follow_it():
@@ -72,9 +86,19 @@ def test_preview_shows_where_blocks_go():
     assert "[food sources table appears here]" in rendering.preview("[[food-sources]]")
 
 
-def test_check_reports_unknown_citations():
-    errors = rendering.check("A.[^1] B.[^7]", {1, 2})
-    assert errors == ["[^7] cites a reference this article does not have (reference numbers: 1, 2)."]
+def test_check_reports_unknown_keys_naming_them_and_the_articles_keys():
+    errors = rendering.check("A.[^nih] B.[^smith2020] C.[^Nih]", {"nih", "castiglioni2013"})
+    assert errors == [
+        "[^smith2020], [^Nih] cite no reference of this article; its references' keys are: castiglioni2013, nih."
+    ]
+
+
+def test_check_refuses_numeric_markers_telling_the_editor_to_use_the_key():
+    errors = rendering.check("A.[^2] B.[^1,3]", {"nih"})
+    assert errors == [
+        "[^2], [^1], [^3] cite by number; cite a reference by its key instead, such as [^nih] (this article's "
+        "keys: nih). Each reference's key is at the top of its row."
+    ]
 
 
 def test_check_reports_bad_and_repeated_markers_and_title_headings():

@@ -39,7 +39,7 @@ from .helpers import (
 pytestmark = pytest.mark.django_db
 
 BODY = (
-    "## Evidence\n\nLozenges may shorten a cold by about a day.[^1]\n\n"
+    "## Evidence\n\nLozenges may shorten a cold by about a day.[^ref1]\n\n"
     "## Safety\n\nHigh doses upset the stomach.\n\n## Bottom line\n\nTry them early."
 )
 
@@ -359,7 +359,7 @@ def test_restoring_a_revision_brings_back_the_body_and_the_rows(admin_client, ed
         (1, "Zinc lozenges and the common cold"),
         (2, "An old review of zinc syrups"),
     ]
-    assert "by about a day" in restored.body_text and restored.citations == {"1": 1}
+    assert "by about a day" in restored.body_text and restored.citations == {"ref1": {"number": 1, "anchors": 1}}
     assert versions(restored)[0].revision.get_comment().startswith("Reverted to previous version")
     assert not Draft.objects.exists()  # a draft article's tables are the article: nothing kept aside
     page = admin_client.get(restored.get_absolute_url()).content.decode()  # the draft, as staff see it

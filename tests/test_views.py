@@ -70,7 +70,7 @@ def test_home_with_nothing_published_says_so(client):
 
 
 def test_article_page_shows_every_section_and_the_default_disclaimer(client, settings):
-    article = ArticleFactory(subtitle="A closer look", body="## Evidence\n\nSmall trials.[^1]\n\n## Safety\n\nFine.")
+    article = ArticleFactory(subtitle="A closer look", body="## Evidence\n\nSmall trials.[^ref1]\n\n## Safety\n\nFine.")
     KeyPointFactory(article=article, order=1, title="Food first", text="Eat well.")
     FAQFactory(article=article, order=1, question="Is it safe?", answer="Mostly.")
     ReferenceFactory(article=article, order=1, title="A trial of sleep")

@@ -397,14 +397,22 @@ def warnings_on(client, article):
     return [li.get_text(" ", strip=True) for li in soup(response).select(".content-warnings li")]
 
 
-CLEAN_BODY = "## Evidence\n\nTrials are small.[^1]\n\n### In older adults\n\nFewer trials."
+CLEAN_BODY = "## Evidence\n\nTrials are small.[^ref1]\n\n### In older adults\n\nFewer trials."
 
 
 @pytest.mark.parametrize(
     "problem, expected",
     [
-        ("uncited reference", "Reference 2 is never cited: cite with [^N] in the body or an FAQ, or remove."),
-        ("uncited references", "References 2, 3 are never cited: cite with [^N] in the body or an FAQ, or remove."),
+        (
+            "uncited reference",
+            "Reference ref2 is never cited: cite it with [^ref2] in the body or an FAQ answer, or remove it. "
+            "Readers see it after the cited references.",
+        ),
+        (
+            "uncited references",
+            "References ref2, ref3 are never cited: cite each with [^key] in the body or an FAQ answer, or "
+            "remove them. Readers see them after the cited references.",
+        ),
         (
             "no meta description",
             "The meta description is missing: search engines and shared links will show the quick summary, cut short.",
@@ -427,7 +435,7 @@ def test_each_content_problem_alone_is_exactly_one_warning(admin_client, problem
     if problem == "no reviewer":
         fields.update(medical_reviewer=None, status=Article.Status.DRAFT, published_at=None)
     if problem == "skipped heading level":
-        fields["body"] = "## Evidence\n\nTrials are small.[^1]\n\n#### Dosing\n\nLow doses."
+        fields["body"] = "## Evidence\n\nTrials are small.[^ref1]\n\n#### Dosing\n\nLow doses."
     article = ArticleFactory(**fields)
     ReferenceFactory(article=article, order=1)
     if problem in ("uncited reference", "uncited references"):
@@ -448,7 +456,7 @@ def test_a_long_meta_description_and_an_overdue_review_are_warnings(admin_client
 def test_an_article_without_problems_has_no_warnings_box(admin_client):
     article = ArticleFactory(body=CLEAN_BODY)
     ReferenceFactory(article=article, order=1)
-    FAQFactory(article=article, order=1, answer="See the review.[^2]")
+    FAQFactory(article=article, order=1, answer="See the review.[^ref2]")
     ReferenceFactory(article=article, order=2)  # cited by the FAQ only: that counts
     page = soup(admin_client.get(change_url(article)))
     assert page.select_one(".content-warnings") is None
@@ -463,7 +471,7 @@ def test_the_seed_article_is_warned_only_that_it_awaits_its_medical_review(admin
 
 def test_all_problems_together_and_the_warnings_after_a_save(admin_client):
     article = ArticleFactory(
-        body="## Evidence\n\nTrials.[^1]\n\n#### Too deep\n\nText.",
+        body="## Evidence\n\nTrials.[^ref1]\n\n#### Too deep\n\nText.",
         meta_description="",
         medical_reviewer=None,
         status=Article.Status.DRAFT,
@@ -473,7 +481,8 @@ def test_all_problems_together_and_the_warnings_after_a_save(admin_client):
         ReferenceFactory(article=article, order=order)
     article.refresh_from_db()
     expected = [
-        "Reference 2 is never cited: cite with [^N] in the body or an FAQ, or remove.",
+        "Reference ref2 is never cited: cite it with [^ref2] in the body or an FAQ answer, or remove it. "
+        "Readers see it after the cited references.",
         "The meta description is missing: search engines and shared links will show the quick summary, cut short.",
         "No medical reviewer is chosen: the article cannot be published until one has signed it off.",
         "The heading “Too deep” is level 4 (####) right after level 2: use ### so screen reader users can "
@@ -504,7 +513,9 @@ def test_warnings_do_not_stop_adding_an_article_and_are_reported_after_it(admin_
 def test_a_citation_of_a_missing_reference_still_stops_the_save(admin_client, seed_article):
     response = save_change_page(admin_client, seed_article, body=seed_article.body + "\n\nMore.[^42]")
     assert response.status_code == 200
-    assert any("[^42] cites a reference this article does not have" in e for e in field_errors(response, "body"))
+    assert any(
+        "[^42] cites by number; cite a reference by its key instead" in e for e in field_errors(response, "body")
+    )
     assert "More." not in Article.objects.get().body
 
 

@@ -287,6 +287,7 @@ RATE_LIMITS = {
     "search": env.str("RATE_LIMIT_SEARCH", default="60/m"),
     "preview": env.str("RATE_LIMIT_PREVIEW", default="120/m"),
     "upload": env.str("RATE_LIMIT_UPLOAD", default="30/m"),
+    "reference_file": env.str("RATE_LIMIT_REFERENCE_FILE", default="30/m"),
     # Password posts per address; django-axes locks out after a few failures.
     "login": env.str("RATE_LIMIT_LOGIN", default="30/m"),
 }
@@ -327,5 +328,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.utils.autoreload": {"level": "WARNING"},
+        # A warning per BibTeX block it cannot read: an editor's paste could log thousands. The
+        # editor is told the first (editorial.reference_files).
+        "bibtexparser": {"level": "ERROR"},
     },
 }

@@ -1,5 +1,7 @@
 // Leaving a form with unsaved changes asks first (the browser's own "Leave site?" dialog);
-// saving it, or leaving it unchanged, does not.
+// saving it, or leaving it unchanged, does not. Only the editor's own input counts, and what a
+// script changes for them when it says so with an "admin:changed" event (rows moved by their
+// handles, rows added from a file).
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector("#content-main form[id$=_form][method=post]");  // the change form, not a panel
@@ -10,7 +12,6 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   form.addEventListener("input", mark);
   form.addEventListener("change", mark);
-  // What the editor changed through the page's own controls (rows moved by their handles, for one).
   form.addEventListener("admin:changed", () => {
     changed = true;
   });
