@@ -157,7 +157,7 @@
     ["**bold**  _italic_", "Bold and italic text."],
     ["- item", "A bulleted list (1. for a numbered one); a blank line before the list."],
     ["[words](https://example.org)", "A link."],
-    ["[^2]", "A citation, after the sentence's full stop: the reference's number (or key), several at once as [^2,4]."],
+    ["[^castiglioni2013]", "A citation, after the sentence's full stop, by the reference's key (at the top of its row); several at once as [^castiglioni2013,orchard2014]. Numbers are given by first citation."],
     ["![What the image shows](address)", "An image: always describe it in the brackets, for readers who cannot see it. Drop or paste an image file into the text to upload it."],
     ["| Food | mg |\n| --- | --- |\n| Almonds | 80 |", "A table: a header row, a line of dashes, then the rows."],
   ];

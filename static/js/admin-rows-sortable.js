@@ -68,26 +68,8 @@
     return true;
   }
 
-  // Citations by number follow the number, not the reference: moving references changes what they cite.
-  const AFTER_A_MOVE = {
-    "references-group": "References are cited by number: [^2] now cites the reference numbered 2 here. " +
-      "Check the citations in the body and the FAQ answers before saving.",
-  };
-
-  function warnOnce(group) {
-    const text = AFTER_A_MOVE[group.id];
-    if (!text || group.querySelector(".row-order-warning")) return;
-    const warning = document.createElement("p");
-    warning.className = "row-order-warning";
-    warning.setAttribute("role", "status");
-    warning.textContent = text;
-    group.querySelector(".inline-heading")?.after(warning);
-  }
-
   function announcePosition(row) {
-    const group = groupOf(row);
-    warnOnce(group);
-    const rows = renumber(group);
+    const rows = renumber(groupOf(row));
     const position = rows.indexOf(row) + 1;
     row.dispatchEvent(new CustomEvent("admin:changed", { bubbles: true }));
     if (position) announce(`Moved to position ${position} of ${rows.length}`);
