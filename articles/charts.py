@@ -56,12 +56,12 @@ def nice_step(largest, most_ticks=5):
 
 
 def food_chart(foods):
-    """The food sources as bars of milligrams per serving, largest first."""
-    foods = sorted(foods, key=lambda food: (-food.amount_mg, food.order))
+    """The food sources as bars of their amount per serving (in the article's unit), largest first."""
+    foods = sorted(foods, key=lambda food: (-food.amount, food.order))
     if not foods:
         return None
-    step = nice_step(max(food.amount_mg for food in foods))
-    top = max(step, math.ceil(max(food.amount_mg for food in foods) / step) * step)
+    step = nice_step(max(food.amount for food in foods))
+    top = max(step, math.ceil(max(food.amount for food in foods) / step) * step)
     bars = []
     y = TOP
     for food in foods:
@@ -69,9 +69,9 @@ def food_chart(foods):
             Bar(
                 food.name,
                 food.serving,
-                food.amount_mg,
+                food.amount,
                 food.percent_daily_value,
-                float(food.amount_mg / top * PLOT_WIDTH),
+                float(food.amount / top * PLOT_WIDTH),
                 y,
             )
         )

@@ -61,10 +61,12 @@ FIELDSETS = [
     (
         "Food amounts",
         {
-            "fields": ["nutrient_name", "daily_value_mg"],
-            "description": "Used by the food sources table: each food's % daily value is computed from these.",
+            "fields": ["nutrient_name", "nutrient_unit", "daily_value"],
+            "description": "Used by the food sources table and chart: every food's amount is in this unit, "
+            "and its % daily value is computed from these.",
         },
     ),
+    ("Supplement forms table", {"fields": ["efficacy_label"]}),
     ("Disclaimer", {"fields": ["disclaimer"]}),
     ("Search and sharing", {"fields": ["meta_description"]}),
     ("Record", {"fields": ["created_at", "updated_at", "old_addresses"], "classes": ["collapse"]}),
