@@ -26,6 +26,7 @@ from .forms import ArticleAdminForm, ContributorAdminForm, PhotoField
 from .history import HistoryAdmin
 from .inlines import MARKDOWN_WIDGETS, ROW_INLINES
 from .models import Draft
+from .readability import ReadingLevel
 
 
 class ArticleChangeList(ChangeList):
@@ -57,7 +58,7 @@ FIELDSETS = [
         },
     ),
     ("Opening", {"fields": ["lead", "summary"]}),
-    ("Body", {"fields": ["body", "reading_time"]}),
+    ("Body", {"fields": ["body", "reading_time", "reading_level"]}),
     (
         "Food amounts",
         {
@@ -74,7 +75,7 @@ FIELDSETS = [
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowActions, HistoryAdmin):
+class ArticleAdmin(WorkflowActions, ReadingLevel, HistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = MARKDOWN_WIDGETS
     inlines = ROW_INLINES
@@ -84,7 +85,8 @@ class ArticleAdmin(WorkflowActions, HistoryAdmin):
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "subtitle", "slug", "summary", "author__name", "medical_reviewer__name"]
     date_hierarchy = "published_at"
-    readonly_fields = ["state", "medical_review", "reading_time", "created_at", "updated_at", "old_addresses"]
+    readonly_fields = ["state", "medical_review", "reading_time", "reading_level"]
+    readonly_fields += ["created_at", "updated_at", "old_addresses"]
     filter_horizontal = ["topics"]
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"
