@@ -15,6 +15,7 @@ ROW_GAP = 12
 TOP = 28  # room for the heading of the food column
 AXIS_HEIGHT = 48  # tick labels and the axis title
 PLOT_WIDTH = 72  # percent of the width the bars may take; each bar's value is written after it
+INSIDE_FROM = 60  # percent of the width: a bar this long has its value written inside its end, where it has room
 
 
 @dataclass
@@ -25,6 +26,10 @@ class Bar:
     percent: int | None
     width: float  # percent of the chart's width
     y: int
+
+    @property
+    def value_inside(self):
+        return self.width >= INSIDE_FROM
 
 
 @dataclass

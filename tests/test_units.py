@@ -72,6 +72,8 @@ def test_the_page_and_chart_say_mcg_without_needless_zeros(editor_client):
     assert "Egg yolk, 1 large: 0.02 mcg (0% of the Daily Value)." in chart.desc.get_text()
     values = [text.get_text() for text in chart.select("text.chart__value")]
     assert values == ["1,234.567 mcg · 6173% DV", "5.1 mcg · 26% DV", "0.02 mcg · 0% DV"]
+    inside = chart.select("text.chart__value--inside")  # a long bar has room for its value inside its end
+    assert [text.get_text() for text in inside] == ["1,234.567 mcg · 6173% DV"] and inside[0]["text-anchor"] == "end"
     assert chart.select("text.chart__axis-title")[-1].get_text() == "Vitamin D per serving (mcg)"
     ticks = [text.get_text() for text in chart.select("text.chart__tick")]
     assert ticks == ["0", "250", "500", "750", "1,000", "1,250"]
