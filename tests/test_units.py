@@ -1,8 +1,12 @@
 """Each article's nutrient has a unit (mg, mcg or g): amounts and the daily value are in it."""
 
+import importlib
+import json
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from reversion.models import Version
 
 from articles.models import Article, FoodSource
 
@@ -220,3 +224,28 @@ def test_a_file_giving_both_names_is_refused(seed_article, tmp_path):
     path.write_text(join(data, body))
     with pytest.raises(Exception, match="daily_value_mg: is the former name of daily_value: give only daily_value"):
         import_file(path)
+
+
+def test_revisions_saved_before_units_are_read_in_milligrams(editor_client, seed_article):
+    """The editorial migration rewrites stored revisions (and so drafts) to the new names."""
+    save_change_page(editor_client, seed_article, title="Magnesium and bones")  # a draft: one revision
+    versions = Version.objects.filter(
+        content_type__app_label="articles", content_type__model__in=["article", "foodsource"]
+    )
+    for version in versions:
+        objects = json.loads(version.serialized_data)
+        fields = objects[0]["fields"]
+        for old, new in (("daily_value_mg", "daily_value"), ("amount_mg", "amount")):
+            if new in fields:
+                fields[old] = fields.pop(new)
+        for name in ("nutrient_unit", "efficacy_label"):
+            fields.pop(name, None)
+        version.serialized_data = json.dumps(objects)
+        version.save()
+    migration = importlib.import_module("editorial.migrations.0002_nutrient_units")
+    migration.forwards(apps, None)
+    snapshot = draft_of(seed_article)
+    assert snapshot.article.title == "Magnesium and bones"
+    assert (snapshot.article.nutrient_unit, snapshot.article.daily_value) == ("mg", Decimal("420"))
+    assert snapshot.article.efficacy_label == "Bone Health Efficacy"
+    assert [food.amount for food in snapshot.rows["food_sources"]][:2] == [Decimal("156"), Decimal("111")]
