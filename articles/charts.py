@@ -15,6 +15,7 @@ ROW_GAP = 12
 TOP = 28  # room for the heading of the food column
 AXIS_HEIGHT = 48  # tick labels and the axis title
 PLOT_WIDTH = 72  # percent of the width the bars may take; each bar's value is written after it
+INSIDE_FROM = 60  # percent of the width: a bar this long has its value written inside its end, where it has room
 
 
 @dataclass
@@ -25,6 +26,10 @@ class Bar:
     percent: int | None
     width: float  # percent of the chart's width
     y: int
+
+    @property
+    def value_inside(self):
+        return self.width >= INSIDE_FROM
 
 
 @dataclass
@@ -56,12 +61,12 @@ def nice_step(largest, most_ticks=5):
 
 
 def food_chart(foods):
-    """The food sources as bars of milligrams per serving, largest first."""
-    foods = sorted(foods, key=lambda food: (-food.amount_mg, food.order))
+    """The food sources as bars of their amount per serving (in the article's unit), largest first."""
+    foods = sorted(foods, key=lambda food: (-food.amount, food.order))
     if not foods:
         return None
-    step = nice_step(max(food.amount_mg for food in foods))
-    top = max(step, math.ceil(max(food.amount_mg for food in foods) / step) * step)
+    step = nice_step(max(food.amount for food in foods))
+    top = max(step, math.ceil(max(food.amount for food in foods) / step) * step)
     bars = []
     y = TOP
     for food in foods:
@@ -69,9 +74,9 @@ def food_chart(foods):
             Bar(
                 food.name,
                 food.serving,
-                food.amount_mg,
+                food.amount,
                 food.percent_daily_value,
-                float(food.amount_mg / top * PLOT_WIDTH),
+                float(food.amount / top * PLOT_WIDTH),
                 y,
             )
         )

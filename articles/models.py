@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator, URLValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
@@ -23,7 +23,17 @@ validate_doi = RegexValidator(
 validate_pmid = RegexValidator(r"^[1-9]\d{0,8}$", "A PubMed ID is a number such as 23912329.")
 validate_web_url = URLValidator(schemes=["http", "https"], message="Enter a full http:// or https:// address.")
 
+
+def validate_positive(value):
+    if value is not None and value <= 0:
+        raise ValidationError("Enter an amount greater than 0.", code="min_value")
+
+
 META_DESCRIPTION_LIMIT = 160
+# Nutrient amounts: from a few hundredths of a microgram to thousands of grams.
+AMOUNT_DIGITS, AMOUNT_DECIMALS = 10, 3
+UNIT_NAMES = {"mg": "milligrams", "mcg": "micrograms", "g": "grams"}
+DEFAULT_EFFICACY_LABEL = "Efficacy"
 WEB_SCHEMES = ("http", "https")
 DERIVED_FIELDS = ("body_html", "toc", "citations", "body_text", "search_text", "word_count", "reading_minutes")
 # What lists never need: the Markdown and what is derived from it.
@@ -259,6 +269,13 @@ class Article(models.Model):
         IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
 
+    class Unit(models.TextChoices):
+        """The unit of the nutrient's amounts; micrograms are written mcg, as the NIH fact sheets do."""
+
+        MG = "mg", "mg (milligrams)"
+        MCG = "mcg", "mcg (micrograms)"
+        G = "g", "g (grams)"
+
     title = models.CharField(max_length=200)
     subtitle = models.CharField(max_length=250, blank=True)
     slug = models.SlugField(
@@ -331,14 +348,26 @@ class Article(models.Model):
     nutrient_name = models.CharField(
         max_length=60, blank=True, help_text="The nutrient the food sources are measured in, e.g. Magnesium."
     )
-    daily_value_mg = models.DecimalField(
-        "daily value (mg)",
-        max_digits=8,
-        decimal_places=1,
+    nutrient_unit = models.CharField(
+        "unit",
+        max_length=3,
+        choices=Unit.choices,
+        default=Unit.MG,
+        help_text="The unit of the daily value and of every food's amount (vitamin D, B12, folate: mcg).",
+    )
+    daily_value = models.DecimalField(
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_DECIMALS,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.1"))],
-        help_text="The adult Daily Value; each food's percentage is computed from it.",
+        validators=[validate_positive],
+        help_text="The adult Daily Value, in the unit above; each food's percentage is computed from it.",
+    )
+    efficacy_label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The heading of the supplement forms table's efficacy column, e.g. “Efficacy for bone "
+        f"health”. Blank shows “{DEFAULT_EFFICACY_LABEL}”.",
     )
     disclaimer = fields.TextField(
         "disclaimer override", blank=True, help_text="Leave blank to show the site's standard medical disclaimer."
@@ -378,9 +407,10 @@ class Article(models.Model):
                 violation_error_message="A published article needs a publish date.",
             ),
             models.CheckConstraint(
-                condition=Q(daily_value_mg__isnull=True) | Q(daily_value_mg__gt=0),
+                condition=Q(daily_value__isnull=True) | Q(daily_value__gt=0),
                 name="article_daily_value_positive",
             ),
+            models.CheckConstraint(condition=Q(nutrient_unit__in=["mg", "mcg", "g"]), name="article_unit_valid"),
         ]
 
     def __str__(self):
@@ -480,6 +510,15 @@ class Article(models.Model):
     def disclaimer_text(self):
         return self.disclaimer.strip() or settings.DEFAULT_DISCLAIMER
 
+    @property
+    def unit_name(self):
+        """The unit in words, for sentences: "milligrams"."""
+        return UNIT_NAMES.get(self.nutrient_unit, self.nutrient_unit)
+
+    @property
+    def efficacy_heading(self):
+        return self.efficacy_label.strip() or DEFAULT_EFFICACY_LABEL
+
     def refresh_derived(self, rows=None):
         """Work out the derived fields again, from the Markdown and the rows (by default, the stored ones)."""
         for field, value in rendering.derive_article(self, rows).items():
@@ -544,7 +583,7 @@ class SupplementForm(ArticleRow):
     name = models.CharField(max_length=120)
     bioavailability = models.PositiveSmallIntegerField(choices=Bioavailability.choices)
     common_use = models.CharField(max_length=200)
-    efficacy = models.CharField("bone-health efficacy", max_length=250)
+    efficacy = models.CharField(max_length=250, help_text="Shown under the article's efficacy heading.")
     notes = fields.TextField(blank=True)
 
     class Meta(ArticleRow.Meta):
@@ -565,8 +604,12 @@ class FoodSource(ArticleRow):
     name = models.CharField(max_length=120)
     category = models.CharField(max_length=80, blank=True)
     serving = models.CharField(max_length=60, help_text="For example: 1 oz, 1/2 cup, 1 slice.")
-    amount_mg = models.DecimalField(
-        "amount (mg)", max_digits=8, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
+    amount = models.DecimalField(
+        "amount (in the article's unit)",
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_DECIMALS,
+        validators=[validate_positive],
+        help_text="Per serving, in the unit chosen under Food amounts (mg, mcg or g), e.g. 156 or 0.02.",
     )
     source = models.CharField(
         max_length=120, blank=True, help_text="Where the amount comes from, e.g. NIH ODS or USDA FoodData Central."
@@ -575,7 +618,7 @@ class FoodSource(ArticleRow):
     class Meta(ArticleRow.Meta):
         constraints = [
             unique_order("foodsource"),
-            models.CheckConstraint(condition=Q(amount_mg__gte=0), name="foodsource_amount_not_negative"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="foodsource_amount_positive"),
         ]
 
     def __str__(self):
@@ -584,10 +627,10 @@ class FoodSource(ArticleRow):
     @property
     def percent_daily_value(self):
         """Percent of the article's daily value, rounded half up; None without one."""
-        daily_value = self.article.daily_value_mg
+        daily_value = self.article.daily_value
         if not daily_value:
             return None
-        return int((self.amount_mg * 100 / daily_value).quantize(Decimal("1"), ROUND_HALF_UP))
+        return int((self.amount * 100 / daily_value).quantize(Decimal("1"), ROUND_HALF_UP))
 
 
 class FAQ(ArticleRow):

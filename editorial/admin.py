@@ -27,6 +27,7 @@ from .forms import ArticleAdminForm, ContributorAdminForm, PhotoField
 from .history import HistoryAdmin
 from .inlines import MARKDOWN_WIDGETS, ROW_INLINES
 from .models import Draft
+from .readability import ReadingLevel
 
 
 class ArticleChangeList(ChangeList):
@@ -66,14 +67,16 @@ FIELDSETS = [
         },
     ),
     ("Opening", {"fields": ["lead", "summary"]}),
-    ("Body", {"fields": ["body", "reading_time"]}),
+    ("Body", {"fields": ["body", "reading_time", "reading_level"]}),
     (
         "Food amounts",
         {
-            "fields": ["nutrient_name", "daily_value_mg"],
-            "description": "Used by the food sources table: each food's % daily value is computed from these.",
+            "fields": ["nutrient_name", "nutrient_unit", "daily_value"],
+            "description": "Used by the food sources table and chart: every food's amount is in this unit, "
+            "and its % daily value is computed from these.",
         },
     ),
+    ("Supplement forms table", {"fields": ["efficacy_label"]}),
     ("Disclaimer", {"fields": ["disclaimer"]}),
     ("Search and sharing", {"fields": ["meta_description"]}),
     ("Record", {"fields": ["created_at", "updated_at", "old_addresses"], "classes": ["collapse"]}),
@@ -98,6 +101,7 @@ READONLY_FIELDS = [
     "medical_review",
     "hero_thumbnail",
     "reading_time",
+    "reading_level",
     "created_at",
     "updated_at",
     "old_addresses",
@@ -125,7 +129,7 @@ class HeroImageDisplay:
 
 
 @admin.register(Article)
-class ArticleAdmin(HeroImageDisplay, WorkflowActions, HistoryAdmin):
+class ArticleAdmin(HeroImageDisplay, WorkflowActions, ReadingLevel, HistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = {**MARKDOWN_WIDGETS, models.ImageField: {"form_class": PhotoField}}
     inlines = ROW_INLINES

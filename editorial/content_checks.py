@@ -3,7 +3,7 @@
 from articles import rendering
 from articles.models import META_DESCRIPTION_LIMIT
 
-from . import review
+from . import readability, review
 
 
 def content_warnings(article):
@@ -47,6 +47,9 @@ def content_warnings(article):
                 f"use {'#' * (previous + 1)} so screen reader users can follow the outline."
             )
         previous = level
+    reading = readability.warning(readability.report(article))
+    if reading:
+        warnings.append(reading)
     if published and review.is_overdue(article):
         due = review.due_on(article)
         warnings.append(

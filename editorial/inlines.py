@@ -41,7 +41,7 @@ class SupplementFormInline(RowInline, admin.StackedInline):
 
 class FoodSourceInline(RowInline, admin.TabularInline):
     model = FoodSource
-    fields = ["order", "name", "category", "serving", "amount_mg", "percent", "source"]
+    fields = ["order", "name", "category", "serving", "amount", "percent", "source"]
     readonly_fields = ["percent"]
 
     @admin.display(description="% daily value")

@@ -53,6 +53,8 @@ ROW_FIELDS = {name: written_fields(model, exclude=["article"]) for name, model i
 SIGN_OFFS = "sign_offs"
 KNOWN = [*ARTICLE_FIELDS, *PEOPLE, "topics", *ROW_FIELDS, SIGN_OFFS]
 BIOAVAILABILITY = {label.lower(): value for value, label in SupplementForm.Bioavailability.choices}
+# Files exported before the nutrient had a unit: these fields held milligrams.
+FORMER_NAMES = {"daily_value_mg": "daily_value", "amount_mg": "amount"}
 
 
 class ImportFailed(Exception):
@@ -402,7 +404,8 @@ def _in_file_order(source, problems):
 def _checked_file(source):
     """The article's slug, and the problems with the file's keys and body; raises ImportFailed when
     the file cannot even name its article."""
-    problems = [
+    problems = _former_names(source)
+    problems += [
         source.problem((key,), f"is not a field this site knows ({', '.join(KNOWN)}).")
         for key in source.data
         if key not in KNOWN
@@ -419,6 +422,39 @@ def _checked_file(source):
     if absent or slug is None:
         raise ImportFailed(_in_file_order(source, problems))
     return slug, problems
+
+
+def _former_names(source):
+    """A file from before the nutrient had a unit gives daily_value_mg and amount_mg, in milligrams: read
+    them as daily_value and amount in mg. Returns the problems (a field given twice, another unit)."""
+    problems, found = [], []
+    foods = source.data.get("food_sources")
+    mappings = [((), source.data)]
+    if isinstance(foods, list):
+        mappings += [(("food_sources", index), item) for index, item in enumerate(foods) if isinstance(item, dict)]
+    for path, mapping in mappings:
+        for old, new in FORMER_NAMES.items():
+            if old not in mapping:
+                continue
+            if new in mapping:
+                problems.append(source.problem((*path, old), f"is the former name of {new}: give only {new}."))
+                continue
+            mapping[new] = mapping.pop(old)
+            source.lines[(*path, new)] = source.line(*path, old)
+            found.append((*path, old))
+    unit = source.data.get("nutrient_unit")
+    if found and unit is None:
+        source.data["nutrient_unit"] = Article.Unit.MG
+        source.lines[("nutrient_unit",)] = source.line(*found[0])
+    elif found and unit != Article.Unit.MG:
+        problems.append(
+            source.problem(
+                found[0],
+                f"gives milligrams, but nutrient_unit is {_brief(unit)}: give daily_value and each amount "
+                "in that unit instead, or make nutrient_unit mg.",
+            )
+        )
+    return problems
 
 
 def _status(source, article, problems):
@@ -562,6 +598,18 @@ def _brief(value):
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+def _in_places(value, model_field):
+    """A number with the decimal places its field stores (156.0 is 156.000), as the database gives it
+    back: what a revision records then says the same as the stored article. Never rounds."""
+    places = getattr(model_field, "decimal_places", None)
+    if not isinstance(value, Decimal) or places is None or not value.is_finite():
+        return value
+    digits, exponent = len(value.as_tuple().digits), value.as_tuple().exponent
+    if exponent > -places and digits + exponent + places <= model_field.max_digits:  # as many as it may hold
+        return value.quantize(Decimal(1).scaleb(-places))
+    return value
+
+
 def _set(source, instance, name, value, path, *, problems):
     """Set a field from the file's value, converted to what the model stores; False if it cannot be."""
     model_field = instance._meta.get_field(name)
@@ -571,7 +619,7 @@ def _set(source, instance, name, value, path, *, problems):
         elif name == "bioavailability":
             value = _bioavailability(value)
         else:
-            value = CONVERTERS.get(model_field.get_internal_type(), _text)(value)
+            value = _in_places(CONVERTERS.get(model_field.get_internal_type(), _text)(value), model_field)
     except (ValueError, TypeError, ArithmeticError) as error:
         problems.append(source.problem(path, f"{_brief(value)} cannot be read: {error}."))
         return False

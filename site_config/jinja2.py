@@ -54,8 +54,8 @@ def iso(value):
 
 
 def amount(value):
-    """A quantity without a needless decimal: 156, 0.5."""
-    text = f"{Decimal(value):f}"
+    """A quantity without needless zeros, its thousands grouped: 156, 0.02, 1.5, 1,234.567."""
+    text = f"{Decimal(value):,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

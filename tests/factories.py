@@ -80,7 +80,7 @@ class FoodSourceFactory(RowFactory):
     name = "Almonds"
     category = "Nuts and seeds"
     serving = "1 oz"
-    amount_mg = Decimal("80")
+    amount = Decimal("80")
 
 
 class FAQFactory(RowFactory):

@@ -150,7 +150,9 @@ def article_fields(**overrides):
             "## The evidence\n\nLozenges may help.[^hemila2017]\n\n[[food-sources]]\n\n## Safety\n\nDo not overdo it."
         ),
         "nutrient_name": "Zinc",
-        "daily_value_mg": "11",
+        "nutrient_unit": "mg",
+        "daily_value": "11",
+        "efficacy_label": "",
         "disclaimer": "",
         "meta_description": "What clinical trials say about zinc and the common cold.",
     }
@@ -195,7 +197,7 @@ NEW_ROWS = {
             "name": "Oysters",
             "category": "Seafood",
             "serving": "3 oz",
-            "amount_mg": "32",
+            "amount": "32",
             "source": "NIH ODS",
         }
     ],
@@ -225,7 +227,7 @@ def existing_rows(article, **changes):
     fields = {
         "key_points": ["order", "title", "text"],
         "supplement_forms": ["order", "name", "bioavailability", "common_use", "efficacy", "notes"],
-        "food_sources": ["order", "name", "category", "serving", "amount_mg", "source"],
+        "food_sources": ["order", "name", "category", "serving", "amount", "source"],
         "faqs": ["order", "question", "answer"],
         "references": [
             "order",
@@ -268,7 +270,9 @@ def current_fields(article, **overrides):
         "medical_reviewer_id",
         "meta_description",
         "nutrient_name",
-        "daily_value_mg",
+        "nutrient_unit",
+        "daily_value",
+        "efficacy_label",
         "status",
         "disclaimer",
     ]

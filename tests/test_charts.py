@@ -49,9 +49,9 @@ def test_the_seed_articles_chart_is_sorted_labelled_and_described(client, seed_a
 
 
 def test_without_a_daily_value_the_chart_shows_milligrams_only(client):
-    article = ArticleFactory(daily_value_mg=None, nutrient_name="Zinc")
-    FoodSourceFactory(article=article, order=1, name="Oysters", amount_mg=Decimal("32"))
-    FoodSourceFactory(article=article, order=2, name="Beef", amount_mg=Decimal("5.3"))
+    article = ArticleFactory(daily_value=None, nutrient_name="Zinc")
+    FoodSourceFactory(article=article, order=1, name="Oysters", amount=Decimal("32"))
+    FoodSourceFactory(article=article, order=2, name="Beef", amount=Decimal("5.3"))
     svg = chart_of(client, article.get_absolute_url())
     assert [t.get_text() for t in svg.select(".chart__value")] == ["32 mg", "5.3 mg"]
     assert "Daily Value" not in svg.title.get_text() + svg.desc.get_text()

@@ -173,9 +173,9 @@ def line_of(text, needle, occurrence=1):
             "Enter a DOI such as",
         ),
         (
-            lambda d, b: d["food_sources"][1].update(amount_mg="lots"),
-            "food_sources[2].amount_mg",
-            "amount_mg: lots",
+            lambda d, b: d["food_sources"][1].update(amount="lots"),
+            "food_sources[2].amount",
+            "amount: lots",
             "'lots' cannot be read",
         ),
         (

@@ -79,16 +79,16 @@ def test_bioavailability_is_an_ordered_scale_the_database_holds():
 
 
 def test_percent_daily_value_is_derived_and_rounded_half_up():
-    article = ArticleFactory(daily_value_mg=Decimal("420"))
-    assert FoodSourceFactory(article=article, amount_mg=Decimal("156")).percent_daily_value == 37
-    assert FoodSourceFactory(article=article, amount_mg=Decimal("23")).percent_daily_value == 5
-    assert FoodSourceFactory(article=article, amount_mg=Decimal("2.1")).percent_daily_value == 1  # 0.5 rounds up
-    assert FoodSourceFactory(article=ArticleFactory(daily_value_mg=None)).percent_daily_value is None
+    article = ArticleFactory(daily_value=Decimal("420"))
+    assert FoodSourceFactory(article=article, amount=Decimal("156")).percent_daily_value == 37
+    assert FoodSourceFactory(article=article, amount=Decimal("23")).percent_daily_value == 5
+    assert FoodSourceFactory(article=article, amount=Decimal("2.1")).percent_daily_value == 1  # 0.5 rounds up
+    assert FoodSourceFactory(article=ArticleFactory(daily_value=None)).percent_daily_value is None
 
 
 def test_negative_amounts_are_refused_by_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
-        FoodSourceFactory(amount_mg=Decimal("-1"))
+        FoodSourceFactory(amount=Decimal("-1"))
 
 
 def test_reference_links_come_from_url_then_doi_then_pmid():
@@ -188,4 +188,4 @@ def test_absolute_url_uses_the_slug():
 def test_food_source_str_and_models_names():
     assert str(FoodSourceFactory(name="Almonds")) == "Almonds"
     assert FAQ._meta.verbose_name_plural == "FAQs"
-    assert FoodSource._meta.get_field("amount_mg").verbose_name == "amount (mg)"
+    assert FoodSource._meta.get_field("amount").verbose_name == "amount (in the article's unit)"

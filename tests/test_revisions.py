@@ -72,7 +72,7 @@ def zinc():
     KeyPointFactory(article=article, order=1, title="Start early", text="Within a day of the first symptoms.")
     KeyPointFactory(article=article, order=2, title="Mind the dose", text="More is not better.")
     SupplementFormFactory(article=article, order=1, name="Zinc acetate lozenges")
-    FoodSourceFactory(article=article, order=1, name="Oysters", amount_mg="32")
+    FoodSourceFactory(article=article, order=1, name="Oysters", amount="32")
     FAQFactory(article=article, order=1, question="Does zinc prevent colds?", answer="Not clearly.")
     ReferenceFactory(article=article, order=1, title="Zinc lozenges and the common cold")
     ReferenceFactory(article=article, order=2, title="An old review of zinc syrups")

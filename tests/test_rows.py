@@ -58,7 +58,7 @@ def test_converted_values_and_the_article_link_match_the_orm(seed_article):
     found, _ = rows.read(seed_article)
     expected, _ = prefetched(seed_article)
     food, orm_food = found["food_sources"][0], expected["food_sources"][0]
-    assert food.amount_mg == orm_food.amount_mg and type(food.amount_mg) is type(orm_food.amount_mg)
+    assert food.amount == orm_food.amount and type(food.amount) is type(orm_food.amount)
     assert food.article is seed_article  # no query to reach the article: percent of the daily value
     with CaptureQueriesContext(connection) as queries:
         assert [row.percent_daily_value for row in found["food_sources"]] == [

@@ -462,10 +462,12 @@ def test_an_article_without_problems_has_no_warnings_box(admin_client):
     assert page.select_one(".content-warnings") is None
 
 
-def test_the_seed_article_is_warned_only_that_it_awaits_its_medical_review(admin_client, seed_article):
-    assert warnings_on(admin_client, seed_article) == [
-        "No medical reviewer is chosen: choose one, then request the medical review.",
-        "No medical reviewer has signed off this article yet: its page says “Not yet medically reviewed”.",
+def test_the_seed_article_is_warned_only_of_its_medical_review_and_reading_level(admin_client, seed_article):
+    warnings = warnings_on(admin_client, seed_article)
+    assert warnings[0] == "No medical reviewer is chosen: choose one, then request the medical review."
+    assert warnings[1].startswith("The article reads at grade 13.6, above the plain-language target of grade 8")
+    assert warnings[2:] == [
+        "No medical reviewer has signed off this article yet: its page says “Not yet medically reviewed”."
     ]
 
 

@@ -185,7 +185,7 @@ def sample_rows(rng, subject, number):
             name=name,
             category=category,
             serving=serving,
-            amount_mg=Decimal(rng.randint(5, 300)),
+            amount=Decimal(rng.randint(5, 300)),
             source="USDA FoodData Central",
         )
         for order, (category, name, serving) in enumerate(foods, start=1)
@@ -236,7 +236,7 @@ def sample_article(rng, number, now, team):
         author=team,  # nobody reviewed a generated article: its page says so
         meta_description=f"What the evidence says about {named} and {condition}."[:160],
         nutrient_name=nutrient if measured else "",
-        daily_value_mg=Decimal(str(subject.daily_value)) if measured else None,
+        daily_value=Decimal(str(subject.daily_value)) if measured else None,
     )
     article.created_at = article.updated_at = published
     category = next((topic for prefix, topic in CATEGORY.items() if nutrient.startswith(prefix)), "Other nutrients")

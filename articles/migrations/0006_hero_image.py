@@ -8,7 +8,7 @@ import articles.renditions
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_markdown_size_limit"),
+        ("articles", "0005_reference_keys"),
     ]
 
     operations = [
