@@ -11,7 +11,7 @@ from .test_import_export import export, import_file, join, split
 pytestmark = pytest.mark.django_db
 
 ZINC_URL = "/articles/does-zinc-shorten-colds/"  # the slug article_fields() gives
-ZINC_BODY = "## The evidence\n\nLozenges may help.[^1]\n\n[[supplement-forms]]"
+ZINC_BODY = "## The evidence\n\nLozenges may help.[^hemila2017]\n\n[[supplement-forms]]"
 
 
 def column_headers(client, url):

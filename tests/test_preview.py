@@ -99,7 +99,7 @@ def test_the_body_preview_follows_the_rows_as_typed_on_a_stored_article(admin_cl
 
 
 def test_a_published_article_s_preview_is_of_its_draft_as_its_change_page_shows_it(editor_client, seed_article):
-    food = {"order": "99", "name": "Draft-only seeds", "category": "Seeds", "serving": "1 oz", "amount_mg": "150"}
+    food = {"order": "99", "name": "Draft-only seeds", "category": "Seeds", "serving": "1 oz", "amount": "150"}
     rows = existing_rows(seed_article, food_sources=[food])
     assert save_change_page(editor_client, seed_article, rows=rows).status_code == 302
     assert Draft.objects.filter(article=seed_article).exists()
@@ -113,26 +113,27 @@ def test_a_published_article_s_preview_is_of_its_draft_as_its_change_page_shows_
 
 
 def test_the_body_preview_gives_the_errors_save_would_and_still_renders(editor_client):
-    body = "# Title\n\nClaimed.[^7]\n\n[[food-sorces]]"
-    faqs = [{"order": "1", "question": "Why?", "answer": "Because.[^9]"}]
+    body = "# Title\n\nClaimed.[^smith2020]\n\n[[food-sorces]]"
+    faqs = [{"order": "1", "question": "Why?", "answer": "Because.[^2]"}]
     response = editor_client.post(LIVE_ADD, {**article_fields(body=body), **inline_data({**NEW_ROWS, "faqs": faqs})})
     assert response.status_code == 200
     errors = response.json()["errors"]
     assert errors == [
-        "Body: [^7] cites a reference this article does not have (reference numbers: 1).",
+        "Body: [^smith2020] cites no reference of this article; its references' keys are: hemila2017.",
         "Body: [[food-sorces]] is not a block this site knows; use [[food-sources]] or [[supplement-forms]].",
         "Body: Use ## for section headings: a single # is the article's title.",
-        "FAQ 1, answer: [^9] cites a reference this article does not have (reference numbers: 1).",
+        "FAQ 1, answer: [^2] cites by number; cite a reference by its key instead, such as [^hemila2017] "
+        "(this article's keys: hemila2017). Each reference's key is at the top of its row.",
     ]
     assert "Claimed." in response.json()["html"]
-    fixed = editor_client.post(LIVE_ADD, new_article_form(body="## Fine\n\nClaimed.[^1]"))
+    fixed = editor_client.post(LIVE_ADD, new_article_form(body="## Fine\n\nClaimed.[^hemila2017]"))
     assert fixed.json()["errors"] == []
 
 
 def test_a_row_save_would_refuse_is_left_out_of_the_chart_and_its_error_shown(editor_client):
-    rows = {**NEW_ROWS, "food_sources": [{**NEW_ROWS["food_sources"][0], "amount_mg": "lots"}]}
+    rows = {**NEW_ROWS, "food_sources": [{**NEW_ROWS["food_sources"][0], "amount": "lots"}]}
     response = editor_client.post(LIVE_ADD, {**article_fields(), **inline_data(rows)})
-    assert response.json()["errors"] == ["Food source 1, amount (mg): Enter a number."]
+    assert response.json()["errors"] == ["Food source 1, amount (in the article's unit): Enter a number."]
     assert "Oysters" not in response.json()["html"]
 
 

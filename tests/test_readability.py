@@ -22,7 +22,7 @@ HARD = (
     "according to contemporary epidemiological investigations of rhinovirus pathophysiology."
 )
 QUESTION, ANSWER = "Is zinc safe?", "Yes, in the amounts on the label."
-FAQ = [{"order": "1", "question": QUESTION, "answer": ANSWER + "[^1]"}]
+FAQ = [{"order": "1", "question": QUESTION, "answer": ANSWER + "[^hemila2017]"}]
 
 
 def add(client, body):
@@ -41,7 +41,7 @@ def reading_panel(client, article):
 
 
 def test_a_plain_article_is_within_the_target(editor_client):
-    article = add(editor_client, f"## What helps\n\n{PLAIN}[^1]\n\n- Rest\n- Drink water")
+    article = add(editor_client, f"## What helps\n\n{PLAIN}[^hemila2017]\n\n- Rest\n- Drink water")
     panel = reading_panel(editor_client, article)
     opening, section, faqs = f"{LEAD} {SUMMARY}", f"{PLAIN} Rest. Drink water.", f"{QUESTION} {ANSWER}"
     whole = grade(f"{opening} {section} {faqs}")
@@ -60,7 +60,7 @@ def test_a_plain_article_is_within_the_target(editor_client):
 
 
 def test_an_article_above_grade_8_is_flagged_with_its_sections(editor_client):
-    article = add(editor_client, f"## What helps\n\n{PLAIN}\n\n## The research\n\n{HARD}[^1] {HARD}")
+    article = add(editor_client, f"## What helps\n\n{PLAIN}\n\n## The research\n\n{HARD}[^hemila2017] {HARD}")
     page = page_at(editor_client, change_url(article))
     panel = page.select_one(".field-reading_level")
     whole = grade(f"{LEAD} {SUMMARY} {PLAIN} {HARD} {HARD} {QUESTION} {ANSWER}")
@@ -78,7 +78,7 @@ def test_an_article_above_grade_8_is_flagged_with_its_sections(editor_client):
 
 
 def test_the_warning_comes_after_a_save_too(editor_client):
-    fields = article_fields(lead=LEAD, summary=SUMMARY, body=f"## The research\n\n{HARD}[^1]")
+    fields = article_fields(lead=LEAD, summary=SUMMARY, body=f"## The research\n\n{HARD}[^hemila2017]")
     response = editor_client.post(ADD_URL, {**fields, **inline_data({**NEW_ROWS, "faqs": FAQ})}, follow=True)
     assert response.status_code == 200
     assert "above the plain-language target of grade 8" in messages_on(soup(response))

@@ -11,7 +11,7 @@ from .test_editor import CSP_WATCH, sign_in, write_the_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-UNKNOWN = "[^9]"  # a citation of a reference the form does not have
+UNKNOWN = "[^nosuch]"  # a citation of a key no reference in the form has
 
 
 @pytest.fixture
@@ -30,9 +30,9 @@ def add_food(page):
     page.locator("input[name='food_sources-0-name']").fill("Oysters")
     page.locator("input[name='food_sources-0-category']").fill("Seafood")
     page.locator("input[name='food_sources-0-serving']").fill("3 oz")
-    page.locator("input[name='food_sources-0-amount_mg']").fill("32")
+    page.locator("input[name='food_sources-0-amount']").fill("32")
     page.locator("#id_nutrient_name").fill("Zinc")
-    page.locator("#id_daily_value_mg").fill("11")
+    page.locator("#id_daily_value").fill("11")
 
 
 def test_the_body_preview_draws_the_chart_where_its_marker_is_and_gives_errors_as_you_type(
@@ -66,14 +66,14 @@ def test_the_body_preview_draws_the_chart_where_its_marker_is_and_gives_errors_a
 
     page.keyboard.type(f"\n\nA claim.{UNKNOWN}")  # the form has no reference yet
     expect(errors).to_be_visible()
-    expect(errors.locator("li")).to_contain_text([f"Body: {UNKNOWN} cites a reference"])
+    expect(errors.locator("li")).to_contain_text([f"Body: {UNKNOWN} cites no reference of this article"])
     page.screenshot(path=screenshots / "preview-body-error.png")
     for _ in range(len(UNKNOWN)):
         page.keyboard.press("Backspace")
     expect(errors).to_be_hidden()
 
     # The rows as typed, not as stored: a changed amount redraws the chart.
-    page.locator("input[name='food_sources-0-amount_mg']").fill("16")
+    page.locator("input[name='food_sources-0-amount']").fill("16")
     expect(chart.locator("text.chart__value")).to_have_text("16 mg · 145% DV")
     expect(preview).not_to_have_attribute("aria-busy", "true")
     assert not Article.objects.exists()
