@@ -117,6 +117,9 @@ def test_reordering_the_rows_changes_no_number(admin_client):
 def test_an_uncited_reference_comes_last_and_editors_are_warned_naming_its_key(admin_client):
     article = add_article(admin_client, "## Evidence\n\nOne.[^clark2020]", "Yes.[^baker2020]")
     assert listed_titles(admin_client, article)[-1] == ("ref-3", "First in the rows.")
+    page = soup(admin_client.get(change_url(article)))
+    shown = page.select_one("#references-0 .field-as_readers_see_it .readonly").get_text()
+    assert shown.startswith("Never cited: readers see it after the cited references.")
     warnings = [
         li.get_text(" ", strip=True)
         for li in soup(admin_client.get(change_url(article))).select(".content-warnings li")
@@ -215,10 +218,14 @@ def test_the_reference_inline_shows_the_key_first_and_the_reference_as_readers_s
     first = row.select_one("fieldset .form-row")
     assert "field-key" in first["class"] or first.select_one(".field-key")
     assert "[^key]" in row.select_one(".field-key .help").get_text()
-    assert row.select_one(".field-as_readers_see_it .readonly").get_text(strip=True) == (
-        "Castiglioni S, Cazzaniga A, Albisetti W, Maier JAM. Magnesium and osteoporosis: current state of knowledge "
-        "and future research directions. Nutrients. 2013;5(8):3022-3033. doi:10.3390/nu5083022"
+    shown = row.select_one(".field-as_readers_see_it .readonly")
+    assert shown.select_one("i").get_text() == "Nutrients"
+    assert " ".join(shown.get_text().split()) == (
+        "[2] Castiglioni S, Cazzaniga A, Albisetti W, Maier JAM. Magnesium and osteoporosis: current state of "
+        "knowledge and future research directions. Nutrients. 2013;5(8):3022-3033. doi:10.3390/nu5083022"
     )
+    uwitonze = page.select_one("#references-4 .field-as_readers_see_it .readonly").get_text()
+    assert uwitonze.startswith("[3] Uwitonze AM")  # fifth in the rows, third cited
     assert "Cite a reference by its key: [^castiglioni2013]" in page.select_one(".field-body .help").get_text()
 
 
