@@ -80,7 +80,7 @@ def fallback_word(title, publisher):
         if word.isupper() and len(ascii_word(word)) > 1:
             return ascii_word(word)
     for word in re.split(r"[^\w]+", title or ""):
-        if word and word.lower() not in COMMON_WORDS and ascii_word(word):
+        if word.lower() not in COMMON_WORDS and ascii_word(word)[:1].isalpha():
             return ascii_word(word)
     return ""
 

@@ -120,12 +120,16 @@ def stored_again(article_pk, restored=False):
 
 
 def keys_for_numbers(article, rows):
-    """A revision from before citation keys cites by number ([^2]): its body and FAQ answers are
-    brought to its references' keys, as the migration that introduced them did."""
+    """A revision from before citation keys cites by number ([^2]) and its references have none
+    (reversion restores them without signals): the references get keys and the body and FAQ answers
+    cite by them, as the migration that introduced them did."""
     from .citations import bring_to_keys
-    from .models import FAQ, Article
+    from .models import FAQ, Article, Reference
 
+    blank = [reference for reference in rows["references"] if not reference.key]
     body_changed, answers = bring_to_keys(article, rows["references"], rows["faqs"])
+    for reference in blank:
+        Reference.objects.filter(pk=reference.pk).update(key=reference.key)
     if body_changed:
         Article.objects.filter(pk=article.pk).update(body=article.body)
     for faq in answers:

@@ -685,8 +685,11 @@ class Reference(ArticleRow):
     class Meta(ArticleRow.Meta):
         constraints = [
             unique_order("reference"),
+            # A blank key is filled on save (articles.signals); only a restored revision from before
+            # keys holds blank ones, for a moment, until its article is derived (articles.derivation).
             models.UniqueConstraint(
                 fields=["article", "key"],
+                condition=~Q(key=""),
                 name="reference_unique_key",
                 violation_error_message="Each reference of an article needs its own key.",
             ),

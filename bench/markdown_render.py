@@ -102,6 +102,8 @@ DENSE = {
     "references between lines": repeat("[a]: b\nx\n"),
     "code lines between headings": repeat("    a\n# h\n"),
     "citations [^1]": repeat("[^1] "),
+    "citations [^key]": repeat("[^smith2020] "),
+    "citations of many keys": lambda size: "".join(f"[^k{n}] " for n in range(size // 8))[:size],
     "links [a](b)": repeat("[a](b) "),
     "code spans `a`": repeat("`a` "),
     "code spans `a`a`a": repeat("`a"),

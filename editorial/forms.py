@@ -3,6 +3,7 @@ checked against the references on the same page, and contributors."""
 
 import copy
 import io
+from collections import Counter
 
 from django import forms
 from django.conf import settings
@@ -253,19 +254,21 @@ class ReferenceFormSet(OrderedRowsFormSet):
     year, unique in the article) before keys are checked for duplicates; rows whose key changes, or
     which are deleted, first give up their key, so keys can be swapped in one save."""
 
-    def get_unique_error_message(self, unique_check):
-        if "key" in unique_check:
-            return "Two references share a key; give each its own (the text cites a reference by it: [^key])."
-        return super().get_unique_error_message(unique_check)
-
     def clean(self):
+        super().clean()
         kept = [
             form for form in self.forms if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
         ]
         citations.fill_keys([form.instance for form in kept])
         for form in kept:
             form.cleaned_data["key"] = form.instance.key
-        super().clean()
+        counts = Counter(form.instance.key for form in kept)
+        shared = sorted(key for key, count in counts.items() if count > 1)
+        if shared:
+            raise forms.ValidationError(
+                f"Two references share the key {', '.join(shared)}; give each its own "
+                "(the text cites a reference by it: [^key])."
+            )
 
     def step_aside(self):
         super().step_aside()

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -81,8 +82,19 @@ class ReferenceInline(RowInline, admin.StackedInline):
 
     @admin.display(description="As readers see it")
     def as_readers_see_it(self, obj):
-        """The saved reference in the page's style (AMA); its number depends on where it is first cited."""
-        return obj.ama_text if obj.pk else "Shown once the reference is saved."
+        """The saved reference in the page's style (AMA), with the number its first citation gives it."""
+        if not obj.pk:
+            return "Shown once the reference is saved."
+        cited = obj.article.citations.get(obj.key)
+        number = (
+            f"[{cited['number']}]"
+            if cited
+            else "Never cited: readers see it after the cited references. Cite it with [^key]."
+        )
+        parts = (
+            (format_html("<i>{}</i>", part.text) if part.italic else part.text, part.tail) for part in obj.ama_parts
+        )
+        return format_html("{} {}", number, format_html_join(" ", "{}{}", parts))
 
 
 ROW_INLINES = [KeyPointInline, SupplementFormInline, FoodSourceInline, FAQInline, ReferenceInline]

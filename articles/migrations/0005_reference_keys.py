@@ -116,6 +116,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="reference",
             constraint=models.UniqueConstraint(
+                condition=models.Q(("key", ""), _negated=True),
                 fields=("article", "key"),
                 name="reference_unique_key",
                 violation_error_message="Each reference of an article needs its own key.",

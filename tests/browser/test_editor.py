@@ -35,7 +35,7 @@ def test_body_preview_renders_markdown_and_leaves_scripts_inert(admin_page, live
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.locator("#id_body").fill(
-        "## Evidence\n\nTrials are small.[^1]\n\n<script>alert('body')</script>"
+        "## Evidence\n\nTrials are small.[^smith2020]\n\n<script>alert('body')</script>"
         "<img src=x onerror=\"alert('img')\">\n\n[[food-sources]]"
     )
     preview = page.locator("#id_body").locator("xpath=..").locator(".markdownx-preview")
@@ -74,9 +74,10 @@ def add_rows(page):
     page.get_by_text("Add another FAQ").click()
     expect(page.locator("input[name='faqs-0-order']")).to_have_value("1")  # numbered by its place
     page.locator("input[name='faqs-0-question']").fill("Can zinc prevent colds?")
-    page.locator("textarea[name='faqs-0-answer']").fill("Not clearly.[^1]")
+    page.locator("textarea[name='faqs-0-answer']").fill("Not clearly.[^hemila2017]")
     page.get_by_text("Add another Reference").click()
     expect(page.locator("input[name='references-0-order']")).to_have_value("1")  # numbered by its place
+    page.locator("input[name='references-0-key']").fill("hemila2017")
     page.locator("input[name='references-0-title']").fill("Zinc lozenges and the common cold")
     page.locator("input[name='references-0-doi']").fill("10.1177/2054270417694291")
 
@@ -91,7 +92,7 @@ def write_the_article(page):
     body = page.locator("#id_body")
     body.click()
     page.keyboard.type(
-        "## What the trials show\n\nLozenges taken early may help.[^1]\n\n"
+        "## What the trials show\n\nLozenges taken early may help.[^hemila2017]\n\n"
         "<script>alert('body')</script>\n\n**Bottom line:** ask a pharmacist."
     )
     preview = body.locator("xpath=..").locator(".markdownx-preview")

@@ -166,10 +166,14 @@ def sample_rows(rng, subject, number):
         "references": [
             Reference(
                 order=i,
+                key=f"study{i}",
                 authors="Smith J, Lee K, Patel R",
                 year=rng.randint(2005, 2025),
                 title=f"{nutrient} and {condition}: study {number}-{i}",
-                publisher=f"J Nutr Res {rng.randint(1, 40)}({rng.randint(1, 12)}):{rng.randint(1, 900)}",
+                publisher="J Nutr Res",
+                volume=str(rng.randint(1, 40)),
+                issue=str(rng.randint(1, 12)),
+                pages=str(rng.randint(1, 900)),
                 doi=f"10.{rng.randint(1000, 9999)}/cw.{number}.{i}",
                 pmid=str(rng.randint(10**7, 4 * 10**7)),
             )
@@ -196,7 +200,7 @@ def sample_rows(rng, subject, number):
         faq = FAQ(
             order=i,
             question=f"{verb} {nutrient.lower()} {effect} {condition} ({i})?",
-            answer=subject.say(rng, 2) + f"[^{rng.randint(1, 5)}]",
+            answer=subject.say(rng, 2) + f"[^study{rng.randint(1, 5)}]",
         )
         faq.refresh_derived()
         rows["faqs"].append(faq)
@@ -207,7 +211,7 @@ def sample_body(rng, subject):
     parts = []
     for index, heading in enumerate(SECTIONS):
         parts.append("## " + heading.format(n=subject.nutrient, c=subject.condition))
-        parts.extend(f"{subject.say(rng, 4)}[^{rng.randint(1, 5)}]" for _ in range(rng.randint(2, 3)))
+        parts.extend(f"{subject.say(rng, 4)}[^study{rng.randint(1, 5)}]" for _ in range(rng.randint(2, 3)))
         if index == 3:
             parts.append("[[food-sources]]")
         if index == 4:
