@@ -27,8 +27,20 @@
   const isNew = (row) => !row.querySelector("input[name$='-id']")?.value;
   const groupName = (group) => group.querySelector(".inline-heading")?.textContent.trim() || "rows";
 
-  // An added row the editor has not typed in is left out when the form is sent, as the admin leaves it out.
-  const isUntouched = (row) => row.dataset.added === "true" && row.dataset.touched !== "true";
+  // An added row still as it came (every field at its initial value, however it was filled in: by the
+  // editor or by a script such as the reference import) is left out when the form is sent, as the admin
+  // leaves it out.
+  const unchanged = (field) =>
+    field.matches("select")
+      ? [...field.options].every((option) => option.selected === option.defaultSelected)
+      : field.matches("[type=checkbox], [type=radio]")
+        ? field.checked === field.defaultChecked
+        : field.value === field.defaultValue;
+  const isUntouched = (row) =>
+    row.dataset.added === "true" &&
+    [...row.querySelectorAll("input:not([type=hidden]), textarea, select")]
+      .filter((field) => !field.matches(`${ORDER}, [name$='-DELETE']`))
+      .every(unchanged);
   const counted = (group, skipUntouched) =>
     rowsOf(group).filter((row) => !isDeleted(row) && !(skipUntouched && isUntouched(row)));
 
@@ -149,8 +161,6 @@
     order.readOnly = true;
     order.classList.add("row-order-number");
     order.title = "Set by the row's place: drag the handle to move it";
-    row.addEventListener("input", (event) => { if (event.isTrusted) row.dataset.touched = "true"; });
-    row.addEventListener("change", (event) => { if (event.isTrusted) row.dataset.touched = "true"; });
   }
 
   function setUp(group) {

@@ -40,7 +40,7 @@ def test_body_preview_renders_markdown_and_leaves_scripts_inert(admin_page, live
     )
     preview = page.locator("#id_body").locator("xpath=..").locator(".markdownx-preview")
     expect(preview.locator("h2#evidence")).to_have_text("Evidence")
-    expect(preview.locator("sup.citation a")).to_have_attribute("href", "#ref-1")
+    expect(preview.get_by_role("alert")).to_contain_text("[^smith2020] cites no reference of this article")
     expect(preview).not_to_contain_text("appears here")  # no food rows: readers see no table (test_preview)
     assert preview.locator("script").count() == 0
     assert preview.locator("img[onerror]").count() == 0
@@ -98,7 +98,8 @@ def write_the_article(page):
     preview = body.locator("xpath=..").locator(".markdownx-preview")
     expect(preview.locator("h2")).to_have_text("What the trials show")
     expect(preview.locator("strong")).to_have_text("Bottom line:")
-    expect(preview.locator("sup.citation a")).to_have_attribute("href", "#ref-1")
+    # The reference is not in the form yet: the preview says so, as Save would.
+    expect(preview.get_by_role("alert")).to_contain_text("[^hemila2017] cites no reference of this article")
     assert preview.locator("script").count() == 0
 
     page.locator("#id_author").select_option(label="Citewell Editorial Team")
@@ -106,6 +107,9 @@ def write_the_article(page):
     page.locator("#id_meta_description").fill("What clinical trials say about zinc lozenges and colds.")
 
     add_rows(page)
+    # With the reference in the form, the preview cites it, numbered, and the error is gone.
+    expect(preview.locator("sup.citation a")).to_have_attribute("href", "#ref-1")
+    expect(preview.get_by_role("alert")).to_be_hidden()
 
 
 def sign_in(page, live_server, username, password):

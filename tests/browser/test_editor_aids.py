@@ -110,7 +110,7 @@ def test_the_toolbar_and_its_shortcuts_format_the_selection_and_undo_takes_it_ba
     body.evaluate("(e) => e.setSelectionRange(0, 9)")
     page.locator(".field-body").get_by_role("button", name="Bold (Ctrl+B)").click()
     expect(body).to_have_value("**Magnesium** matters.")
-    expect(preview.locator("strong")).to_have_text(["Magnesium"])
+    expect(preview.locator("p strong")).to_have_text(["Magnesium"])
 
     body.evaluate("(e) => e.setSelectionRange(14, 21)")
     body.press(f"{MOD}+i")
@@ -125,12 +125,14 @@ def test_the_toolbar_and_its_shortcuts_format_the_selection_and_undo_takes_it_ba
     body.fill("Trials are small.")
     body.press("End")
     page.locator(".field-body").get_by_role("button", name="Citation", exact=False).click()
-    page.keyboard.type("1")
-    expect(body).to_have_value("Trials are small.[^1]")
+    page.keyboard.type("castiglioni2013")
+    expect(body).to_have_value("Trials are small.[^castiglioni2013]")
     body.press("End")
     page.locator(".field-body").get_by_role("button", name="Place the food sources table here", exact=False).click()
-    expect(body).to_have_value("Trials are small.[^1]\n\n[[food-sources]]\n\n")
-    expect(preview).to_contain_text("[food sources table appears here]")
+    expect(body).to_have_value("Trials are small.[^castiglioni2013]\n\n[[food-sources]]\n\n")
+    # The preview draws the table where the marker is, as readers will see it.
+    expect(preview.locator("p + figure").first).to_contain_text("Magnesium in common foods")
+    expect(preview.locator("sup.citation a")).to_have_attribute("href", "#ref-1")
 
     help_panel = page.locator(".field-body details.markdown-help")
     help_panel.locator("summary").click()
@@ -175,13 +177,21 @@ def test_a_dropped_image_lands_on_its_own_line_with_its_description_to_write(cha
 
 def test_a_refused_preview_says_why_under_the_editor(change_page):
     page = change_page
+    # The body's preview (the whole form's, static/js/admin-preview.js) lists the reason with Save's errors.
     body = page.locator("#id_body")
     body.click()
     body.fill("word " * 10_001)
-    status = page.locator(".field-body .markdown-status")
+    errors = body.locator("xpath=..").locator(".markdownx-preview").get_by_role("alert")
+    expect(errors).to_contain_text("50,000")
+    body.fill("## Short again")
+    expect(errors).to_be_hidden()
+    # An FAQ answer's preview (django-markdownx's) says it under the editor.
+    answer = page.locator("textarea[name='faqs-0-answer']")
+    answer.fill("word " * 10_001)
+    status = page.locator("#faqs-0 .markdown-status")
     expect(status).to_contain_text("The preview is not up to date:")
     expect(status).to_contain_text("50,000")
-    body.fill("## Short again")
+    answer.fill("Short again.")
     expect(status).to_be_hidden()
 
 

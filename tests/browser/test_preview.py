@@ -26,7 +26,7 @@ def chief(page, live_server, django_user_model):
 
 def add_food(page):
     page.get_by_text("Add another Food source").click()
-    page.locator("input[name='food_sources-0-order']").fill("1")
+    expect(page.locator("input[name='food_sources-0-order']")).to_have_value("1")  # numbered by its place
     page.locator("input[name='food_sources-0-name']").fill("Oysters")
     page.locator("input[name='food_sources-0-category']").fill("Seafood")
     page.locator("input[name='food_sources-0-serving']").fill("3 oz")
