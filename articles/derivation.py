@@ -136,17 +136,22 @@ def keys_for_numbers(article, rows):
         FAQ.objects.filter(pk=faq.pk).update(answer=faq.answer)
 
 
-def rows_changed(article_pk, touch=False):
-    """Bring an article's derived fields (its citations' numbers, text and reading time) up to date
-    with its stored rows.
+def rows_changed(article_pk, touch=False, citing=True):
+    """Bring an article's derived fields up to date with its stored rows: all of them when a row that
+    `citing` changed (an FAQ answer or a reference: the citations' numbers may change), else only its
+    text and reading time (key points, supplement forms and foods carry no citation).
 
     `touch` also marks it updated now (an edit of a row is an edit of the article).
     """
+    from . import rendering
     from .models import Article
 
     article = Article.objects.filter(pk=article_pk).first()
     if article is None:
         return
-    store(article)  # a reference or an FAQ answer may change the citations' numbers
+    if citing:
+        store(article)
+    else:
+        Article.objects.filter(pk=article_pk).update(**rendering.text_fields(article, article.body_html))
     if touch:
         Article.objects.filter(pk=article_pk).update(updated_at=timezone.now())

@@ -53,7 +53,7 @@ def row_changed(sender, instance, raw=False, origin=None, **kwargs):
     if isinstance(origin, Article):  # deleted with its article
         return
     if not derivation.defer(instance.article_id):
-        derivation.rows_changed(instance.article_id, touch=not raw)
+        derivation.rows_changed(instance.article_id, touch=not raw, citing=sender in (FAQ, Reference))
 
 
 for _, model in ROWS:

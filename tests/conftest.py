@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 
+from articles.derivation import deriving_once
 from articles.models import Article
 from sitepages.models import SitePage
 
@@ -22,7 +23,8 @@ def empty_cache():
 
 @pytest.fixture
 def seed_article(db):
-    call_command("loaddata", "initial_article", verbosity=0)
+    with deriving_once():  # as setup_site loads it: the article derived once, after its rows
+        call_command("loaddata", "initial_article", verbosity=0)
     return Article.objects.get(slug=SEED_SLUG)
 
 
