@@ -11,9 +11,11 @@ off) and measures with wrk:
   by WhiteNoise under the same gunicorn settings;
 - and search latency, one request at a time over a mix of queries.
 
-It prints requests per second, p50 and p99 latency and the ratio to the ceiling,
-queries per render, the HTML size and peak memory per worker, and writes the
-figures as JSON under bench/results/. With two or more article counts it also
+It prints requests per second, p50 and p99 latency, the ratio to the ceiling and
+the workers' CPU time per request (from /proc, where there is one), with 16
+connections by default so that both workers stay busy, queries per render, the
+HTML size and peak memory per worker, and writes the figures as JSON under
+bench/results/. With two or more article counts it also
 compares query counts and p50 latencies between the smallest and the largest.
 
 Usage: python bench/run.py [--articles 1 [100 10000 ...]] [--duration 10] [--profile]
@@ -198,6 +200,18 @@ class Server:
                     figures.append((int(rss.group(1)) / 1024, int(peak.group(1)) / 1024))
         return figures
 
+    def cpu_seconds(self):
+        """CPU time (user + system) the workers have used so far, from /proc; None where there is none."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False)
+        ticks, found = 0, False
+        for pid in children.stdout.split():
+            stat = Path(f"/proc/{pid}/stat")
+            if stat.exists():
+                fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name
+                ticks += int(fields[11]) + int(fields[12])  # utime and stime, the 14th and 15th fields
+                found = True
+        return ticks / os.sysconf("SC_CLK_TCK") if found else None
+
     def peak_memory_mb(self):
         """Highest resident memory of any worker (VmHWM), in MB."""
         peaks = [peak for _, peak in self.worker_memory_mb()]
@@ -211,15 +225,19 @@ class Server:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, duration, connections, headers=()):
+def wrk(url, duration, connections, headers=(), server=None):
+    """wrk's figures for one address; with the `server`, also the workers' CPU time per request."""
     base = [shutil.which("wrk"), "-t2", f"-c{connections}"]
     for header in headers:
         base += ["-H", header]
     subprocess.run([*base, "-d1s", url], capture_output=True, check=True)  # warm up
+    cpu_before = server.cpu_seconds() if server else None
     output = subprocess.run(
         [*base, f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True
     ).stdout
+    cpu_after = server.cpu_seconds() if server else None
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     latency = {}
     for pct in ("50", "99"):
         value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
@@ -230,6 +248,11 @@ def wrk(url, duration, connections, headers=()):
         "p50_ms": latency["50"],
         "p99_ms": latency["99"],
         "bad_responses": int(errors.group(1)) if errors else 0,
+        "cpu_ms_per_request": (
+            round((cpu_after - cpu_before) * 1000 / requests, 3)
+            if cpu_before is not None and cpu_after is not None and requests
+            else None
+        ),
     }
 
 
@@ -333,21 +356,27 @@ def run(count, args, work):
     rows = {}
     server = Server({**env, "PAGE_CACHE": "false"})
     try:
-        rows["static file (ceiling)"] = wrk(server.url + "/static/bench/article.html", args.duration, args.connections)
-        rows["article, cache off"] = wrk(server.url + ARTICLE, args.duration, args.connections)
-        rows["home, cache off"] = wrk(server.url + "/", args.duration, args.connections)
+        rows["static file (ceiling)"] = wrk(
+            server.url + "/static/bench/article.html", args.duration, args.connections, server=server
+        )
+        rows["article, cache off"] = wrk(server.url + ARTICLE, args.duration, args.connections, server=server)
+        rows["home, cache off"] = wrk(server.url + "/", args.duration, args.connections, server=server)
         memory_off = server.peak_memory_mb()
     finally:
         server.stop()
     server = Server({**env, "PAGE_CACHE": "true"})
     try:
         _, headers, _ = server.get(ARTICLE)
-        rows["article, full-page cache"] = wrk(server.url + ARTICLE, args.duration, args.connections)
-        rows["home, full-page cache"] = wrk(server.url + "/", args.duration, args.connections)
+        rows["article, full-page cache"] = wrk(server.url + ARTICLE, args.duration, args.connections, server=server)
+        rows["home, full-page cache"] = wrk(server.url + "/", args.duration, args.connections, server=server)
         status, _, _ = server.get(ARTICLE, {"If-None-Match": headers["ETag"]})
         assert status == 304, status
         rows["article, 304 Not Modified"] = wrk(
-            server.url + ARTICLE, args.duration, args.connections, headers=[f"If-None-Match: {headers['ETag']}"]
+            server.url + ARTICLE,
+            args.duration,
+            args.connections,
+            headers=[f"If-None-Match: {headers['ETag']}"],
+            server=server,
         )
         results["search"] = measure_search(server, rounds=10)
         memory_on = server.peak_memory_mb()
@@ -369,11 +398,12 @@ def report(count, results, args):
         f"\nCitewell, {count} article(s), {results['database']}; gunicorn 2 sync workers, DEBUG off; "
         f"wrk -t2 -c{args.connections} -d{args.duration}s"
     )
-    print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x ceiling':>10}")
+    print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x ceiling':>10} {'CPU ms/req':>11}")
     for name, row in results["rows"].items():
+        cpu = row["cpu_ms_per_request"]
         print(
             f"{name:28} {row['requests_per_second']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
-            f"{row['ratio_to_ceiling']:10.3f}"
+            f"{row['ratio_to_ceiling']:10.3f} {'n/a' if cpu is None else f'{cpu:.3f}':>11}"
         )
     q = results["queries"]
     print(f"queries per render: article {q['article']}, home {q['home']}")
@@ -407,7 +437,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, nargs="+", default=[1])
     parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=4)
+    # 16 connections keep both workers busy (4 left them idle between requests: a latency figure, not a
+    # cost); the CPU column is what each request cost the workers, whatever the load.
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--profile", action="store_true", help="also profile 300 article renders")
     args = parser.parse_args()
     ensure_wrk()
