@@ -36,6 +36,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
+from django.utils.text import capfirst
 from django_ratelimit.exceptions import Ratelimited
 from markdownx.widgets import MarkdownxWidget
 
@@ -48,10 +49,6 @@ from .views import PREVIEW_LIMIT, bad_request
 
 ROW_NAMES = {model: name for name, model in ROWS}
 ROW_NOUNS = {name: str(model._meta.verbose_name) for name, model in ROWS}
-
-
-def capitalized(text):
-    return text[:1].upper() + text[1:]
 
 
 @dataclass
@@ -173,8 +170,8 @@ def problems(unsaved_form, markdown_only=False):
     Markdown fields' and its own errors), then each kind of row's, all of them (a row in error is left out)."""
     found = form_problems(unsaved_form.form, markdown_only)
     for formset in unsaved_form.formsets:
-        noun = capitalized(str(formset.model._meta.verbose_name))
-        plural = capitalized(str(formset.model._meta.verbose_name_plural))
+        noun = capfirst(formset.model._meta.verbose_name)
+        plural = capfirst(formset.model._meta.verbose_name_plural)
         found.extend(f"{plural}: {message}" for message in formset.non_form_errors())
         for index, form in enumerate(formset.forms, start=1):
             found.extend(form_problems(form, where=f"{noun} {index}"))
@@ -189,7 +186,7 @@ def field_name(name):
     row = ROW_FIELD_RE.match(name)
     if row:
         kind, index, field = row.groups()
-        return f"{capitalized(ROW_NOUNS.get(kind, kind))} {int(index) + 1}, {field.replace('_', ' ')}"
+        return f"{capfirst(ROW_NOUNS.get(kind, kind))} {int(index) + 1}, {field.replace('_', ' ')}"
     return name.replace("_", " ").capitalize()
 
 

@@ -8,14 +8,11 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Reference
 
+from .test_editor import CSP_WATCH
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FILES = Path(__file__).resolve().parents[1] / "data" / "references"
-CSP_WATCH = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation",
-    (e) => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
-"""
 
 
 @pytest.fixture
