@@ -7,18 +7,20 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
-from pagecache.pages import page_key, public_page
+from pagecache.pages import depends_on, page_key, public_page
 from pagecache.store import TolerantCache
+from pagecache.triggers import EVERYTHING, PUBLISHED_SET
 
 from . import charts, citations, rendering, structured_data
 from . import rows as article_rows
 from . import search as site_search
+from .dependencies import article_key
 from .limits import RateLimit
 from .models import Article, Contributor, SlugRedirect, Topic, published_q, reviewed_by_q
 
 RELATED_COUNT = 4
 SEARCH_LIMIT = RateLimit("search")
-remembered = TolerantCache()  # related-article ids, per content version
+remembered = TolerantCache()  # related-article ids, per version of what they depend on
 
 
 class ListPage:
@@ -116,7 +118,7 @@ def article_list(request):
     )
 
 
-@public_page
+@public_page(depends=())
 def article_detail(request, slug):
     """One Article, whole: every section, its evidence and the disclaimer.
 
@@ -138,7 +140,8 @@ def article_detail(request, slug):
         return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
     key = page_key(request)
     rows, topics = article_rows.read(article)
-    context = article_context(article, rows, topics, key.version if key else None)
+    context = article_context(article, rows, topics, key.snapshot if key else None)
+    depends_on(request, PUBLISHED_SET, article_key(article.pk), *(article_key(item.pk) for item in context["related"]))
     response = render(request, "articles/article_detail.html", context)
     if sees_unpublished(request.user):
         add_never_cache_headers(response)
@@ -150,12 +153,12 @@ def sees_unpublished(user):
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
-def article_context(article, rows, topics, version=None):
+def article_context(article, rows, topics, snapshot=None):
     """The template context of an article page: the article, its rows (lists by relation name, in
     page order) and its topics, as the page's sections use them."""
     context = {**rows, "topics": topics, "topic": topics[0] if topics else None, **body_context(article, rows)}
     context["references"] = cited_references(article, rows["references"])
-    context["related"] = related_articles(article, topics, version)
+    context["related"] = related_articles(article, topics, snapshot)
     context["canonical_path"] = article.get_absolute_url()
     context["json_ld"] = structured_data.to_script(
         structured_data.article_graph(article, context["topic"], context["references"], rows["faqs"])
@@ -187,18 +190,21 @@ def cited_references(article, references):
     return ordered
 
 
-def related_articles(article, topics, version=None):
+def related_articles(article, topics, snapshot=None):
     """Published articles sharing the most topics with this one, then the newest.
 
     Working it out costs two queries whose work grows with the size of the
     article's topics (the links of every article in them are counted), so the
-    chosen ids are kept in the cache for the content version they were found
-    at: later renders fetch the articles in one query, and any change to
-    content, being a new version, asks again.
+    chosen ids are kept in the cache for the versions they were found at (the
+    public set, the article's own, and everything's): later renders fetch the
+    articles in one query, and a change to any of those asks again.
     """
     if not topics:
         return []
-    key = f"related:{settings.RELEASE}:{version.value}:{article.pk}" if version else None
+    key = None
+    if snapshot is not None:
+        found_at = snapshot.versions([PUBLISHED_SET, EVERYTHING, article_key(article.pk)])
+        key = f"related:{settings.RELEASE}:{article.pk}:" + ":".join(str(v) for _, v in sorted(found_at.items()))
     ids = remembered.get(key) if key else None
     if ids is not None:
         found = Article.objects.published().for_list().in_bulk(ids)
@@ -341,7 +347,7 @@ def search(request):
     return render(request, "articles/search.html", {"query": query, "page_obj": page_obj})
 
 
-@public_page
+@public_page(depends=())
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -21,3 +21,17 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"content version {self.value}"
+
+
+class DependencyVersion(models.Model):
+    """The version of one dependency key: what a public page depends on ("all", "list",
+    "article-12"...). Triggers set `version` to the content version's new value whenever a
+    change touches the key, so stored pages know whether what they were made from has changed
+    (see pagecache.triggers and pagecache.versions)."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField(db_index=True)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.key} at {self.version}"

@@ -8,7 +8,7 @@ from . import structured_data
 from .models import SitePage
 
 
-@public_page
+@public_page(depends=())
 def site_page(request, slug):
     """One SitePage, with its HTML as it was rendered on save; 404 when the database lacks it.
 

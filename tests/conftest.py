@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from articles.derivation import deriving_once
 from articles.models import Article
+from pagecache import store
+from pagecache.versions import versions
 from sitepages.models import SitePage
 
 from .factories import ReviewerFactory
@@ -17,8 +19,11 @@ SEED_SLUG = "does-magnesium-help-osteoporosis"
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty page cache (test transactions roll back versions)."""
+    """Each test starts with an empty page cache, and reads the versions afresh (test transactions
+    roll them back)."""
     cache.clear()
+    store.forget()
+    versions.forget()
 
 
 @pytest.fixture

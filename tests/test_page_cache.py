@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import FAQ, Article, KeyPoint, Reference
+from pagecache import store
 from pagecache.models import ContentVersion
 from pagecache.pages import last_modified_for
 
@@ -39,7 +40,7 @@ def get(client, url, **headers):
 def test_public_pages_send_validators_and_revalidate_with_304(client, article, url):
     first = get(client, url)
     assert first.status_code == 200
-    assert first["Cache-Control"] == "public, no-cache"
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-while-revalidate=30"
     assert "Cookie" in first["Vary"]
     etag, last_modified = first["ETag"], first["Last-Modified"]
     by_etag = get(client, url, if_none_match=etag)
@@ -122,6 +123,7 @@ def test_a_server_whose_clock_runs_behind_still_shows_a_version_s_scheduled_arti
     with mock.patch("django.utils.timezone.now", return_value=ahead):
         assert "Iodine and thyroid" in get(client, HOME).content.decode()  # this server bumps the version
     cache.clear()  # another server, with nothing stored, and a clock that is an hour slow
+    store.forget()
     behind = scheduled.published_at - timedelta(minutes=30)
     with mock.patch("django.utils.timezone.now", return_value=behind):
         assert "Iodine and thyroid" in get(client, HOME).content.decode()
@@ -288,7 +290,7 @@ def test_when_the_cache_is_down_pages_come_from_the_database_with_a_warning(arti
 def test_the_triggers_keep_the_next_publish_time_the_orm_gives(article):
     from django.db.models import Min
 
-    from pagecache import content_version
+    from pagecache.versions import read
 
     assert ContentVersion.objects.get().next_change_at is None  # nothing is scheduled
     soon = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
@@ -296,12 +298,19 @@ def test_the_triggers_keep_the_next_publish_time_the_orm_gives(article):
     expected = Article.objects.scheduled().aggregate(first=Min("published_at"))["first"]
     stored = ContentVersion.objects.get()
     assert stored.next_change_at == expected == soon.published_at
-    read = content_version.current()
-    assert (read.value, read.changed_at) == (stored.value, stored.changed_at)
+    snapshot = read("default")
+    assert (snapshot.sequence, snapshot.changed_at, snapshot.next_change_at) == (
+        stored.value,
+        stored.changed_at,
+        stored.next_change_at,
+    )
+    everything = snapshot.version("all")
     with mock.patch("django.utils.timezone.now", return_value=soon.published_at + timedelta(minutes=1)):
-        bumped = content_version.current()
+        assert get(Client(), HOME).status_code == 200  # the first request after the moment moves it on
+    bumped = ContentVersion.objects.get()
     assert bumped.value == stored.value + 1 and bumped.changed_at == soon.published_at
-    assert ContentVersion.objects.get().next_change_at == later.published_at
+    assert bumped.next_change_at == later.published_at
+    assert read("default").version("all") == bumped.value > everything
 
 
 def test_the_middlewares_out_of_order_fail_the_system_check(settings):
@@ -324,3 +333,56 @@ def test_the_middlewares_out_of_order_fail_the_system_check(settings):
     security = "django.middleware.security.SecurityMiddleware"
     settings.MIDDLEWARE = [security, *(m for m in stack if m != security)]
     assert "pagecache.E003" in problems()
+
+
+# Content codings: each stored page keeps gzip and Brotli copies
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding"),
+    [
+        ("gzip, deflate, br", "br"),
+        ("gzip", "gzip"),
+        ("br;q=0.5, gzip", "gzip"),
+        ("br;q=0, gzip;q=0", None),
+        ("identity", None),
+        ("", None),
+        ("*", "br"),
+    ],
+)
+def test_pages_are_sent_in_the_content_coding_the_reader_accepts(client, article, accept, coding):
+    import gzip
+
+    import brotli
+
+    plain = get(client, article.get_absolute_url())
+    for state in ("miss", "hit"):
+        if state == "miss":
+            cache.clear()
+            store.forget()
+        response = get(client, article.get_absolute_url(), accept_encoding=accept)
+        assert response["X-Cache"] == state
+        assert response.get("Content-Encoding") == coding
+        assert "Accept-Encoding" in response["Vary"]
+        assert int(response["Content-Length"]) == len(response.content)
+        body = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[coding](response.content)
+        assert body == plain.content
+        assert response["ETag"] == plain["ETag"][:-1] + ("" if coding is None else f"-{coding}") + '"'
+
+
+def test_the_etag_of_any_coding_of_a_page_answers_304(client, article):
+    url = article.get_absolute_url()
+    compressed = get(client, url, accept_encoding="br")
+    assert get(client, url, if_none_match=compressed["ETag"]).status_code == 304
+    assert get(client, url, accept_encoding="gzip", if_none_match=compressed["ETag"]).status_code == 304
+    assert get(client, url, if_none_match=compressed["ETag"].replace("-br", "-zz")).status_code == 200
+
+
+def test_head_sends_the_headers_of_the_page_and_no_body(client, article):
+    url = article.get_absolute_url()
+    page = get(client, url)
+    head = client.head(url)
+    assert head.status_code == 200 and head["X-Cache"] == "hit"
+    assert head.content == b""
+    assert head["Content-Length"] == page["Content-Length"] == str(len(page.content))
+    assert head["ETag"] == page["ETag"]

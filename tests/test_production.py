@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 import requests
@@ -114,8 +115,9 @@ def test_static_files_are_hashed_compressed_and_cached_forever(tmp_path, setting
     assert "Content-Security-Policy" in response
 
 
-def test_the_production_start_command_serves_the_site(tmp_path):
-    """scripts/start-production: collectstatic, then gunicorn with an access log on stdout."""
+@contextmanager
+def production_server(tmp_path):
+    """scripts/start-production on a SQLite file holding the initial article: its address and environment."""
     db = tmp_path / "site.sqlite3"
     env = production_env(
         DATABASE_URL=f"sqlite:///{db}",
@@ -144,6 +146,16 @@ def test_the_production_start_command_serves_the_site(tmp_path):
             except requests.ConnectionError:
                 time.sleep(0.1)
         assert health.status_code == 200 and health.json()["database"] == "ok"
+        yield base, env
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.output = server.communicate(timeout=10)[0]
+        production_server.last_output = server.output
+
+
+def test_the_production_start_command_serves_the_site(tmp_path):
+    """scripts/start-production: collectstatic, then gunicorn with an access log on stdout."""
+    with production_server(tmp_path) as (base, _):
         page = requests.get(
             base + "/articles/does-magnesium-help-osteoporosis/", headers={"Host": "example.org"}, timeout=5
         )
@@ -153,8 +165,6 @@ def test_the_production_start_command_serves_the_site(tmp_path):
         assert stylesheet.startswith("/static/css/site.") and stylesheet != "/static/css/site.css"
         assert requests.get(base + stylesheet, timeout=5).headers["Cache-Control"].endswith("immutable")
         assert requests.get(base + "/nope/", headers={"Host": "example.org"}, timeout=5).status_code == 404
-    finally:
-        server.send_signal(signal.SIGTERM)
-        output = server.communicate(timeout=10)[0]
+    output = production_server.last_output
     assert "Booting worker" in output
     assert '"GET /articles/does-magnesium-help-osteoporosis/ HTTP/1.1" 200' in output

@@ -135,17 +135,29 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.25)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
 
-# Full-page cache for anonymous readers (the pagecache app); keyed on the content
-# version, so it is never stale. PAGE_CACHE=false renders every page.
+# Full-page cache for anonymous readers (the pagecache app): each stored page knows the
+# versions of what it shows, so it is never stale. PAGE_CACHE=false renders every page.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
-# A change to any table of these apps moves the content version on (database triggers).
+# The hottest pages also stay in each worker's memory, up to this many megabytes.
+PAGE_CACHE_MEMORY_MB = env.int("PAGE_CACHE_MEMORY_MB", default=64)
+# A change to any table of these apps moves the versions on (database triggers).
 PAGE_CACHE_WATCHED_APPS = ["articles", "sitepages"]
+# Which tables belong to an article, and when an article is public: what each change touches.
+PAGE_CACHE_DEPENDENCIES = "articles.dependencies.owned"
 # When content goes public by the clock alone: after -> a queryset of those moments, earliest first.
 PAGE_CACHE_SCHEDULE = "articles.models.publish_times"
-# Readers' browsers may keep a page but must ask (cheaply, with its ETag) before reuse.
-PUBLIC_CACHE_CONTROL = "public, no-cache"
+# Workers learn of changes without a query per request (PostgreSQL LISTEN/NOTIFY, SQLite's data_version).
+PAGE_CACHE_WATCH = env.bool("PAGE_CACHE_WATCH", default=True)
+
+# Shared caches in front (Varnish, a CDN): how long they may keep a public page, and serve it
+# stale while fetching it again. With a purger they are told what each edit changed at once.
+SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=60)
+SHARED_CACHE_STALE_SECONDS = env.int("SHARED_CACHE_STALE_SECONDS", default=30)
+SHARED_CACHE_PURGE_URLS = env.list("SHARED_CACHE_PURGE_URLS", default=[])
+SHARED_CACHE_PURGER = env.str("SHARED_CACHE_PURGER", default="")
+SHARED_CACHE_KEYS_HEADER = env.str("SHARED_CACHE_KEYS_HEADER", default="xkey")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
