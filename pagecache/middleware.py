@@ -36,7 +36,7 @@ from .versions import versions
 UNSTORED_HEADERS = {
     "set-cookie", "date", "content-length", "x-cache", "etag", "cache-control", "content-encoding",
 }  # fmt: skip
-NOT_MODIFIED_DROPS = {"content-type", "content-length", "content-language", "content-encoding"}
+NOT_MODIFIED_DROPS = {"content-type", "content-length", "content-language", "content-encoding", "x-cache"}
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
@@ -106,9 +106,7 @@ class PageCacheMiddleware:
         entry = store.get(key.storage_key, key.snapshot)
         if entry is not None:
             if key.not_modified(request, entry.etag, entry.last_modified):  # any precondition may be answered
-                return not_modified(
-                    [*entry.headers, ("ETag", entry.etag), ("Cache-Control", cache_control(key.snapshot))]
-                )
+                return not_modified(send(entry, request, key, "hit").items())
             return send(entry, request, key, "hit")
         response = self.get_response(request)
         if getattr(response, "storable_page", False):

@@ -386,3 +386,12 @@ def test_head_sends_the_headers_of_the_page_and_no_body(client, article):
     assert head.content == b""
     assert head["Content-Length"] == page["Content-Length"] == str(len(page.content))
     assert head["ETag"] == page["ETag"]
+
+
+def test_a_304_carries_the_etag_of_the_coding_the_reader_accepts(client, article):
+    url = article.get_absolute_url()
+    brotli_tag = get(client, url, accept_encoding="br")["ETag"]
+    assert brotli_tag.endswith('-br"')
+    answer = get(client, url, accept_encoding="br", if_none_match=brotli_tag)
+    assert answer.status_code == 304 and answer["ETag"] == brotli_tag
+    assert "Content-Encoding" not in answer and "Accept-Encoding" in answer["Vary"]
