@@ -31,6 +31,7 @@ import select
 import sqlite3
 import threading
 import time
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -139,7 +140,7 @@ class SQLiteWatcher:
     """`PRAGMA data_version` on a read-only connection of this process's own."""
 
     def __init__(self, path):
-        self.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
         self.last = None
 
     def changed(self):

@@ -23,7 +23,8 @@ SEED = "/articles/does-magnesium-help-osteoporosis/"
 
 
 def test_sqlite_data_version_moves_when_another_connection_commits(tmp_path):
-    path = tmp_path / "site.sqlite3"
+    path = tmp_path / "a folder #1" / "site?.sqlite3"  # a URI's special characters, quoted
+    path.parent.mkdir()
     writer = sqlite3.connect(path)
     writer.execute("CREATE TABLE t (x)")
     writer.commit()
