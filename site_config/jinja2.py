@@ -49,8 +49,10 @@ def long_date(value):
 
 
 def iso(value):
-    """For <time datetime>: a date, or a moment with its offset."""
-    return local(value).isoformat()
+    """For <time datetime>: a date, or a moment to the second with its offset (HTML allows at most three
+    digits of a fraction of a second; readers never need one)."""
+    value = local(value)
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()
 
 
 def amount(value):

@@ -207,3 +207,19 @@ def test_staff_without_permission_to_view_articles_see_only_published_ones(djang
     helpdesk = django_user_model.objects.create_user("helpdesk", is_staff=True)
     assert signed_in(helpdesk).get(draft.get_absolute_url()).status_code == 404
     assert signed_in(editor).get(draft.get_absolute_url()).status_code == 200  # Editors may view articles
+
+
+def test_times_on_the_page_are_to_the_second_as_html_allows(client, seed_article):
+    """An admin save stores microseconds; <time datetime> takes at most three digits of a fraction."""
+    import re
+
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    Article.objects.filter(pk=seed_article.pk).update(updated_at=timezone.now().replace(microsecond=309841))
+    html = client.get(seed_article.get_absolute_url()).content.decode()
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert stamps
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d\d:\d\d)?", stamp), stamp
