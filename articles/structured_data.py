@@ -145,42 +145,45 @@ def article_graph(article, topic, references, faqs):
         "isAccessibleForFree": True,
         "image": images(article),
         "citation": [cited_work(reference) for reference in references],
-        **reviewed(article),
-    }
+    }  # lastReviewed and reviewedBy are WebPage properties: on the page node above
     trail = [("Home", absolute("/"))]
     if topic is not None:
         trail.append((topic.name, absolute(topic.get_absolute_url())))
     trail.append((article.title, url))
-    graph = [page, body, breadcrumbs(url, trail), organization()]
+    graph = [page, body, breadcrumbs(url, trail), website(), organization()]
     if faqs:
         graph.append(faq_page(url, faqs))
     return {"@context": "https://schema.org", "@graph": graph}
 
 
-def home_graph():
-    return {
-        "@context": "https://schema.org",
-        "@graph": [
-            {
-                "@type": "WebSite",
-                "@id": ids()["website"],
-                "url": absolute("/"),
-                "name": settings.SITE_NAME,
-                "description": settings.SITE_TAGLINE,
-                "inLanguage": "en",
-                "publisher": {"@id": ids()["organization"]},
-                "potentialAction": {
-                    "@type": "SearchAction",
-                    "target": {
-                        "@type": "EntryPoint",
-                        "urlTemplate": absolute(reverse("articles:search")) + "?q={search_term_string}",
-                    },
-                    "query-input": "required name=search_term_string",
-                },
-            },
-            organization(),
-        ],
+def website(search=False):
+    """The site, which every page is part of: each page's graph defines it, so its `isPartOf` resolves there.
+
+    The home page's also says how to search it. Google's `query-input` is left out: it is not a
+    schema.org property, and the sitelinks search box it served was retired in November 2024.
+    """
+    node = {
+        "@type": "WebSite",
+        "@id": ids()["website"],
+        "url": absolute("/"),
+        "name": settings.SITE_NAME,
+        "description": settings.SITE_TAGLINE,
+        "inLanguage": "en",
+        "publisher": {"@id": ids()["organization"]},
     }
+    if search:
+        node["potentialAction"] = {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": absolute(reverse("articles:search")) + "?q={search_term_string}",
+            },
+        }
+    return node
+
+
+def home_graph():
+    return {"@context": "https://schema.org", "@graph": [website(search=True), organization()]}
 
 
 def topic_graph(topic):
@@ -198,6 +201,8 @@ def topic_graph(topic):
                 "breadcrumb": {"@id": f"{url}#breadcrumb"},
             },
             breadcrumbs(url, [("Home", absolute("/")), (topic.name, url)]),
+            website(),
+            organization(),
         ],
     }
 
@@ -222,6 +227,8 @@ def contributor_graph(contributor):
                 "mainEntity": {"@id": f"{url}#contributor"},
             },
             about,
+            website(),
+            organization(),
         ],
     }
 

@@ -1,7 +1,7 @@
 """schema.org JSON-LD for a site page: part of the site's WebSite and published by its Organization,
 as the article pages describe them (articles.structured_data)."""
 
-from articles.structured_data import absolute, ids, organization
+from articles.structured_data import absolute, ids, organization, website
 
 PAGE_TYPES = {"about": "AboutPage", "contact": "ContactPage"}
 
@@ -25,4 +25,4 @@ def page_graph(page, contact_email=""):
         webpage["mainEntity"] = {"@id": ids()["organization"]}
     if page.slug == "contact" and contact_email:
         publisher["email"] = contact_email
-    return {"@context": "https://schema.org", "@graph": [webpage, publisher]}
+    return {"@context": "https://schema.org", "@graph": [webpage, website(), publisher]}

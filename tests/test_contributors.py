@@ -156,7 +156,7 @@ def test_a_changed_contributor_shows_at_once_on_every_page_naming_them(client, s
 
 
 def test_a_persons_page_is_a_profile_page_about_them(client, staff):
-    profile, person = graph_of(client.get("/contributors/ana-ruiz/"))
+    profile, person, *_ = graph_of(client.get("/contributors/ana-ruiz/"))
     url = f"{SITE}/contributors/ana-ruiz/"
     assert profile == {
         "@type": "ProfilePage",
@@ -179,7 +179,8 @@ def test_a_persons_page_is_a_profile_page_about_them(client, staff):
 
 
 def test_a_teams_page_is_a_profile_page_about_an_organization(client, staff):
-    profile, team = graph_of(client.get("/contributors/citewell-editorial-team/"))
+    profile, team, *site = graph_of(client.get("/contributors/citewell-editorial-team/"))
+    assert [node["@type"] for node in site] == ["WebSite", "Organization"]
     assert profile["@type"] == "ProfilePage"
     assert team["@type"] == "Organization" and team["name"] == "Citewell Editorial Team"
     assert "jobTitle" not in team and "honorificSuffix" not in team
@@ -200,7 +201,9 @@ def test_the_article_page_links_the_byline_to_the_contributors(client, staff):
         "name": "Sam Lee",
         "url": f"{SITE}/contributors/sam-lee/",
     }
-    assert body["reviewedBy"]["honorificSuffix"] == "MD"
+    webpage = next(node for node in graph if node["@type"] == "MedicalWebPage")
+    assert webpage["reviewedBy"]["honorificSuffix"] == "MD"
+    assert "reviewedBy" not in body and "lastReviewed" not in body  # WebPage properties, not Article ones
 
 
 # The sitemap

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from .factories import ArticleFactory, FAQFactory, ReferenceFactory
-from .helpers import page_at
+from .helpers import page_at, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_home_page_describes_the_website_and_its_search(client, seed_article):
     action = website["potentialAction"]
     assert action["@type"] == "SearchAction"
     assert action["target"]["urlTemplate"] == SITE + "/search/?q={search_term_string}"
-    assert action["query-input"] == "required name=search_term_string"
+    assert "query-input" not in action  # not schema.org; Google retired the sitelinks search box
 
 
 def test_markup_in_content_cannot_break_out_of_the_json(client):
@@ -133,3 +133,33 @@ def test_article_pages_carry_their_publication_times(client, seed_article):
 
 def test_search_results_ask_not_to_be_indexed(client, seed_article):
     assert page_at(client, "/search/?q=magnesium").select_one('meta[name="robots"]')["content"] == "noindex, follow"
+
+
+def nodes_in(value):
+    """Every JSON object in a JSON-LD document, nested ones included."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from nodes_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from nodes_in(item)
+
+
+def test_every_id_a_page_refers_to_is_defined_in_its_own_graph(client, seed_article, site_pages):
+    from articles.models import Topic
+
+    seed_article.topics.add(Topic.objects.get_or_create(slug="bone-health", defaults={"name": "Bone health"})[0])
+    topic = "/topics/bone-health/"
+    contributor = seed_article.author.get_absolute_url()
+    for url in ("/", seed_article.get_absolute_url(), topic, contributor, "/about/", "/editorial-policy/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        scripts = soup(response).select("script[type='application/ld+json']")
+        assert scripts, url
+        for script in scripts:
+            nodes = list(nodes_in(json.loads(script.string)))
+            defined = {node["@id"] for node in nodes if "@id" in node and len(node) > 1}
+            referenced = {node["@id"] for node in nodes if list(node) == ["@id"]}
+            assert referenced, url
+            assert referenced <= defined, (url, referenced - defined)
