@@ -186,15 +186,17 @@ def home_graph():
     return {"@context": "https://schema.org", "@graph": [website(search=True), organization()]}
 
 
-def topic_graph(topic):
+def topic_graph(topic, path=None):
+    """The topic's CollectionPage: the page at `path` (its second page has an address of its own)."""
     url = absolute(topic.get_absolute_url())
+    page = absolute(path) if path else url
     return {
         "@context": "https://schema.org",
         "@graph": [
             {
                 "@type": "CollectionPage",
-                "@id": f"{url}#webpage",
-                "url": url,
+                "@id": f"{page}#webpage",
+                "url": page,
                 "name": topic.name,
                 "description": topic.description,
                 "isPartOf": {"@id": ids()["website"]},

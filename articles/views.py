@@ -266,14 +266,15 @@ def topic_detail(request, slug):
         Topic.objects.filter(Exists(Article.objects.published().filter(topics=OuterRef("pk")))), slug=slug
     )
     page_obj = listing(request, topic.articles.published().for_list())
+    canonical = canonical_list_path(request, page_obj)
     return render(
         request,
         "articles/topic_detail.html",
         {
             "topic": topic,
             "page_obj": page_obj,
-            "canonical_path": canonical_list_path(request, page_obj),
-            "json_ld": structured_data.to_script(structured_data.topic_graph(topic)),
+            "canonical_path": canonical,
+            "json_ld": structured_data.to_script(structured_data.topic_graph(topic, canonical)),
         },
     )
 

@@ -1,5 +1,6 @@
 """Page numbers: one address per page of a list, 404 for every other spelling, one stored copy per page."""
 
+import json
 from urllib.parse import urlencode
 
 import pytest
@@ -116,6 +117,11 @@ def test_each_page_names_itself_as_canonical_and_links_the_first_without_a_numbe
     first, second = soup(client.get(url)), soup(client.get(with_page(url, 2)))
     assert first.select_one("link[rel=canonical]")["href"] == f"{SITE}{url}"
     assert second.select_one("link[rel=canonical]")["href"] == f"{SITE}{url}?page=2"
+    assert second.select_one("meta[property='og:url']")["content"] == f"{SITE}{url}?page=2"
+    for script in second.select("script[type='application/ld+json']"):
+        for node in json.loads(script.string)["@graph"]:
+            if node["@type"] in ("CollectionPage", "WebPage"):
+                assert node["url"] == f"{SITE}{url}?page=2", node
     assert second.select_one(".pagination a[rel=prev]")["href"] == url
     assert soup(client.get(with_page(url, 3))).select_one(".pagination a[rel=prev]")["href"] == "?page=2"
 
