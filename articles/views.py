@@ -353,7 +353,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /search/",
+        # Search results are not blocked here: crawlers must fetch them to read their noindex (Google's advice).
         "",
         f"Sitemap: {structured_data.absolute('/sitemap.xml')}",
     ]

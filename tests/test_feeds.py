@@ -49,6 +49,18 @@ def test_robots_keeps_crawlers_out_of_the_admin_and_points_to_the_sitemap(client
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
 
 
+def test_search_results_are_kept_out_of_the_index_by_noindex_which_crawlers_may_fetch(client, seed_article):
+    """A page blocked in robots.txt is never fetched, so its noindex is never read: one or the other."""
+    from urllib.robotparser import RobotFileParser
+
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").content.decode().splitlines())
+    assert robots.can_fetch("Googlebot", f"{SITE}/search/?q=magnesium")
+    assert not robots.can_fetch("Googlebot", f"{SITE}/admin/")
+    page = client.get("/search/?q=magnesium").content.decode()
+    assert '<meta name="robots" content="noindex, follow">' in page
+
+
 @pytest.mark.parametrize("url, version", [("/feed/", "rss20"), ("/feed/atom/", "atom10")])
 def test_feeds_carry_the_latest_published_articles(client, seed_article, url, version):
     newer = ArticleFactory(
