@@ -168,3 +168,33 @@ def test_the_production_start_command_serves_the_site(tmp_path):
     output = production_server.last_output
     assert "Booting worker" in output
     assert '"GET /articles/does-magnesium-help-osteoporosis/ HTTP/1.1" 200' in output
+
+
+def test_head_gets_the_headers_of_get_and_no_body(seed_article):
+    """Uptime monitors ask with HEAD; the application server is handed no body to drop."""
+    import io
+
+    from site_config.wsgi import application
+
+    def call(method):
+        started = {}
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": "/articles/does-magnesium-help-osteoporosis/",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": io.StringIO(),
+        }
+        body = b"".join(application(environ, lambda status, headers: started.update(status=status, headers=headers)))
+        return started["status"], dict(started["headers"]), body
+
+    status, headers, body = call("GET")
+    head_status, head_headers, head_body = call("HEAD")
+    assert status == head_status == "200 OK"
+    assert body and head_body == b""
+    assert head_headers["Content-Length"] == headers["Content-Length"] == str(len(body))
+    assert head_headers["ETag"] == headers["ETag"]
