@@ -113,6 +113,9 @@ def test_static_files_are_hashed_compressed_and_cached_forever(tmp_path, setting
     assert response["Cache-Control"] == "max-age=315360000, public, immutable"
     assert response["Content-Encoding"] == "gzip"
     assert "Content-Security-Policy" in response
+    brotli_response = Client().get(url, headers={"accept-encoding": "gzip, br"})
+    assert brotli_response["Content-Encoding"] == "br"  # the brotli package makes .br copies at collectstatic
+    assert "Accept-Encoding" in brotli_response["Vary"]
 
 
 @contextmanager
