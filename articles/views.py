@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from pagecache.pages import depends_on, page_key, public_page
 from pagecache.store import TolerantCache
@@ -345,7 +345,9 @@ def search(request):
         page_obj = ListPage(rows, number, per_page)
     if number > 1 and not (page_obj and page_obj.object_list):
         raise Http404("No such page.")
-    return render(request, "articles/search.html", {"query": query, "page_obj": page_obj})
+    response = render(request, "articles/search.html", {"query": query, "page_obj": page_obj})
+    patch_cache_control(response, no_cache=True)  # results change with any edit, and carry no validators
+    return response
 
 
 @public_page(depends=())

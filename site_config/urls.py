@@ -8,6 +8,7 @@ from editorial import views as editorial_views
 
 from .sitemaps import sitemap
 
+handler404 = "site_config.views.error_404"
 handler500 = "site_config.views.error_500"
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"

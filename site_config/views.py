@@ -4,8 +4,18 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.defaults import server_error
+from django.views.defaults import page_not_found, server_error
+
+
+@requires_csrf_token
+def error_404(request, exception):
+    """Django's 404 page, which no cache may reuse without asking: the page may exist a moment later
+    (an article published, a scheduled one come due)."""
+    response = page_not_found(request, exception)
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
 @requires_csrf_token

@@ -226,7 +226,15 @@ def test_a_draft_seen_by_staff_never_reaches_readers(client, admin_client):
 
 def test_not_found_pages_are_not_stored(client):
     assert get(client, "/articles/nothing-here/").status_code == 404
-    assert "X-Cache" not in get(client, "/articles/nothing-here/")
+    missing = get(client, "/articles/nothing-here/")
+    assert "X-Cache" not in missing
+    assert missing["Cache-Control"] == "no-cache"  # no cache may reuse it unasked: it may exist a moment later
+
+
+def test_search_results_are_never_reused_unasked(client, article):
+    response = get(client, "/search/?q=magnesium")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-cache"
 
 
 # Preconditions: only a page that exists answers 304 (RFC 9110, 13.2.1)
