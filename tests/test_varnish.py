@@ -173,6 +173,14 @@ def test_a_public_page_is_a_miss_then_a_hit_and_its_keys_stay_between_the_app_an
     assert "all" in keys
 
 
+def test_each_coding_is_stored_apart_and_served_as_the_reader_takes_it(varnish):
+    for accepted, coding in (("gzip, deflate, br", "br"), ("gzip, deflate", "gzip"), ("identity", None)):
+        first, second = (get(varnish + ARTICLE, **{"Accept-Encoding": accepted}) for _ in range(2))
+        assert first.headers.get("Content-Encoding") == second.headers.get("Content-Encoding") == coding
+        assert (first.headers["X-Shared-Cache"], second.headers["X-Shared-Cache"]) == ("miss", "hit")
+    assert TITLE in second.text
+
+
 def test_anonymous_readers_share_one_copy_whatever_other_cookies_they_carry(varnish):
     get(varnish + "/")
     shared = get(varnish + "/", Cookie="csrftoken=abc; theme=dark")

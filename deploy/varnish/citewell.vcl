@@ -18,6 +18,7 @@ vcl 4.1;
 #   200 and the count; only from the addresses in the `purgers` ACL below;
 # - passes /admin/ and any request carrying the session cookie to the app untouched,
 #   and removes every other cookie from GET and HEAD so anonymous readers share copies;
+# - stores a page's Brotli, gzip and plain copies apart, each fetched as readers take it;
 # - says on each response whether it was served from here: X-Shared-Cache: hit, miss
 #   or pass (never stored).
 #
@@ -58,8 +59,32 @@ sub vcl_recv {
     }
     if (req.method == "GET" || req.method == "HEAD") {
         unset req.http.Cookie;
+        # The app keeps each page plain, gzipped and in Brotli (Vary: Accept-Encoding): each
+        # coding is stored here apart (vcl_hash) and fetched as the reader takes it, rather
+        # than as gzip only, which Varnish would unzip for every reader who does not take it.
+        if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
+            set req.http.X-Citewell-Encoding = "br";
+        } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b") {
+            set req.http.X-Citewell-Encoding = "gzip";
+        } else {
+            set req.http.X-Citewell-Encoding = "identity";
+        }
     }
     # The built-in rules follow: other methods pass, unknown ones are piped.
+}
+
+sub vcl_hash {
+    if (req.http.X-Citewell-Encoding) {
+        hash_data(req.http.X-Citewell-Encoding);
+    }
+    # The built-in rule follows: the URL and the host.
+}
+
+sub vcl_backend_fetch {
+    if (bereq.http.X-Citewell-Encoding) {
+        set bereq.http.Accept-Encoding = bereq.http.X-Citewell-Encoding;
+        unset bereq.http.X-Citewell-Encoding;
+    }
 }
 
 sub vcl_backend_response {
