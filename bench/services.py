@@ -17,31 +17,38 @@ BASE = Path(__file__).resolve().parent.parent
 VCL = BASE / "deploy" / "varnish" / "citewell.vcl"
 
 
-def ensure(command, *packages):
-    """The path of `command`, installing the Debian packages that bring it (apt-get) when it is missing."""
-    if shutil.which(command):
-        return shutil.which(command)
+def install(*packages):
+    """Install Debian packages with apt-get (as root, or through sudo), if this machine can."""
     if os.geteuid() == 0 or shutil.which("sudo"):
         subprocess.run(["sh", str(BASE / "scripts" / "apt-install.sh"), *packages], check=False)
+
+
+def ensure(command, *packages):
+    """The path of `command`, installing the Debian packages that bring it when it is missing."""
+    if not shutil.which(command):
+        install(*packages)
     if not shutil.which(command):
         sys.exit(f"{command} is needed: install {' '.join(packages)} (Debian's packages) and run again.")
     return shutil.which(command)
 
 
 def postgres_bin():
-    """The folder of PostgreSQL's server programs (initdb, pg_ctl)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
-    if found:
-        return found[-1].parent
-    return Path(ensure("pg_ctl", "postgresql")).parent
+    """The folder of PostgreSQL's server programs (initdb, pg_ctl), installing them when missing."""
+    for attempt in range(2):
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+        if found:
+            return found[-1].parent
+        if shutil.which("pg_ctl"):
+            return Path(shutil.which("pg_ctl")).parent
+        if attempt == 0:
+            install("postgresql")
+    sys.exit("PostgreSQL's server is needed: install postgresql (Debian's package) and run again.")
 
 
 @contextmanager
 def postgres(work):
     """A PostgreSQL server of its own, on a free port, with data under work: yields its base URL
     (role citewell, no password: trust on 127.0.0.1), to which a database name is added."""
-    if not (Path("/usr/lib/postgresql").exists() or shutil.which("pg_ctl")):
-        ensure("pg_ctl", "postgresql")
     bindir, data, port = postgres_bin(), work / "postgres", free_port()
     data.mkdir()
     owner = []
