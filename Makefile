@@ -44,7 +44,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/markdown_render.py
 	$(PY) bench/run.py --articles $(ARTICLES) $(BENCH_ARGS)
 
-# The figures at scale, in one run of about 15 minutes: SQLite and PostgreSQL + Redis
+# The figures at scale, in one run of about 20 minutes: SQLite and PostgreSQL + Redis
 # (both started by the benchmark, side by side, each against its own static ceiling) at
 # 100 and 10,000 articles, the article page through Varnish (deploy/varnish/citewell.vcl),
 # and the page cache's hit ratio while an editor saves every 2.5 s during reads of 1,000
