@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=site_config.settings.test
 
-.PHONY: run test check lint format browser-deps bench soak lighthouse clean
+.PHONY: run test check lint format browser-deps bench bench-scale soak lighthouse clean
 
 run: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
@@ -43,6 +43,14 @@ ARTICLES ?= 1
 bench: $(VENV)/.dev
 	$(PY) bench/markdown_render.py
 	$(PY) bench/run.py --articles $(ARTICLES) $(BENCH_ARGS)
+
+# The figures at scale, in one run of about 20 minutes: SQLite and PostgreSQL + Redis
+# (both started by the benchmark, side by side, each against its own static ceiling) at
+# 100 and 10,000 articles, the article page through Varnish (deploy/varnish/citewell.vcl),
+# and the page cache's hit ratio while an editor saves every 2.5 s during reads of 1,000
+# articles. Installs wrk, PostgreSQL, Redis and Varnish with apt-get where missing.
+bench-scale: $(VENV)/.dev
+	$(PY) bench/run.py --postgres --varnish --edit-while-reading --articles 100 10000 $(BENCH_ARGS)
 
 # A minute of mixed traffic (readers, search, feeds, failed sign-ins, an editor
 # saving, the largest preview) against the production setup on 127.0.0.1; fails on

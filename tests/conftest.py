@@ -11,7 +11,7 @@ from pagecache import store
 from pagecache.versions import versions
 from sitepages.models import SitePage
 
-from .factories import ReviewerFactory
+from .helpers import reviewer_account
 
 DATA = Path(__file__).parent / "data"
 SEED_SLUG = "does-magnesium-help-osteoporosis"
@@ -59,16 +59,9 @@ def reader(db, django_user_model):
 
 
 @pytest.fixture
-def reviewer(db, django_user_model):
+def reviewer(db):
     """Ana Ruiz, MD: a medical reviewer's account, linked to her contributor and in the Medical reviewers group."""
-    user = django_user_model.objects.create_user(
-        "ana", email="ana@example.org", password="pw-for-tests", is_staff=True, first_name="Ana", last_name="Ruiz"
-    )
-    user.groups.add(Group.objects.get(name="Medical reviewers"))
-    contributor = ReviewerFactory()
-    contributor.user = user
-    contributor.save()
-    return user
+    return reviewer_account()
 
 
 @pytest.fixture

@@ -5,14 +5,25 @@ Shared pytest fixtures live in conftest.py (and tests/browser/conftest.py); plai
 
 import json
 import os
+import re
 import secrets
+import signal
 import socket
 import struct
+import subprocess
+import sys
+import time
 import zlib
+from contextlib import contextmanager
 from io import BytesIO, StringIO
 from unittest import mock
 
+import requests
 from bs4 import BeautifulSoup
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import OperationalError, connection
@@ -21,6 +32,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from reversion.models import Version
 
@@ -112,6 +125,28 @@ def signed_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def reviewer_account():
+    """Ana Ruiz, MD: a medical reviewer's account, linked to her contributor and in the Medical reviewers group."""
+    user = get_user_model().objects.create_user(
+        "ana", email="ana@example.org", password="pw-for-tests", is_staff=True, first_name="Ana", last_name="Ruiz"
+    )
+    user.groups.add(Group.objects.get(name="Medical reviewers"))
+    contributor = ReviewerFactory()
+    contributor.user = user
+    contributor.save()
+    return user
+
+
+def superuser_with_app(username, password):
+    """A superuser with a confirmed authenticator app: (user, device). The password is hashed as
+    production hashes it, since servers started with production settings do not know the tests' hasher."""
+    user = get_user_model().objects.create_superuser(username, "", None)
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(password, hasher.salt())
+    user.save(update_fields=["password"])
+    return user, TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
 
 
 def signed_off(article, reviewer):
@@ -368,6 +403,82 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until_serving(url, process, seconds=15):
+    """Wait until `url` answers 200 (raising if `process` exits first or the time runs out)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited ({process.returncode}) before serving {url}")
+        try:
+            requests.get(url, timeout=1).raise_for_status()
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing served {url} in {seconds} s")
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def app_servers(env, count=1):
+    """`count` app servers under gunicorn (2 workers each) started with `env` (production_env(), with its
+    own STATIC_ROOT) once collectstatic has run; yields their base URLs and stops them on leaving."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, env=env, check=True
+    )
+    processes, urls = [], []
+    try:
+        for _ in range(count):
+            port = free_port()
+            command = ["site_config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", *command],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, process in zip(urls, processes, strict=True):
+            wait_until_serving(url + "/healthz", process)
+        yield urls
+    finally:
+        for process in processes:
+            stop(process)
+
+
+def csrf_token(session, url):
+    """The CSRF token of the form on the page at url (which the session fetches)."""
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url, timeout=5).text).group(1)
+
+
+def staff_session(base_url, username, password, device_key):
+    """A requests session signed in to the admin at base_url as production asks: the password, then
+    the code of the authenticator app whose key is device_key."""
+    session = requests.Session()
+    token = csrf_token(session, base_url + "/admin/login/")
+    step = session.post(
+        base_url + "/admin/login/?next=/admin/",
+        timeout=5,
+        data={"csrfmiddlewaretoken": token, "username": username, "password": password},
+    )
+    assert step.url.endswith("/admin/login/code/"), step.url  # production asks for a second factor
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', step.text).group(1)
+    code = f"{TOTP(device_key).token():06d}"
+    step = session.post(base_url + "/admin/login/code/", timeout=5, data={"csrfmiddlewaretoken": token, "code": code})
+    assert step.url.endswith("/admin/") and "sessionid" in session.cookies, step.url
+    return session
 
 
 # Browser pages

@@ -6,25 +6,28 @@ PostgreSQL (.ci/run sets both up); skipped elsewhere.
 """
 
 import os
-import re
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 import requests
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article
 
-from .helpers import change_url, current_fields, existing_rows, free_port, inline_data, production_env, signed_off
+from .helpers import (
+    app_servers,
+    change_url,
+    csrf_token,
+    current_fields,
+    existing_rows,
+    inline_data,
+    production_env,
+    signed_off,
+    staff_session,
+    superuser_with_app,
+)
 
 CACHE_URL = os.environ.get("TWO_SERVER_CACHE_URL", "")
 ARTICLE = "/articles/does-magnesium-help-osteoporosis/"
@@ -56,60 +59,13 @@ def servers(tmp_path):
         CONN_MAX_AGE="60",
         ALLOWED_HOSTS="127.0.0.1",
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, env=env, check=True
-    )
-    processes, urls = [], []
-    for _ in range(2):
-        port = free_port()
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "site_config.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                    "--access-logfile",
-                    "-",
-                ],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        urls.append(f"http://127.0.0.1:{port}")
-    try:
-        for url in urls:
-            for _ in range(100):
-                try:
-                    requests.get(url + "/healthz", timeout=1).raise_for_status()
-                    break
-                except requests.RequestException:
-                    time.sleep(0.1)
+    with app_servers(env, count=2) as urls:
         yield urls
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=10)
 
 
-def csrf_token(session, url):
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url, timeout=5).text).group(1)
-
-
-def test_an_edit_published_through_one_server_is_served_by_the_other_at_once(servers, django_user_model, reviewer):
+def test_an_edit_published_through_one_server_is_served_by_the_other_at_once(servers, reviewer):
     call_command("loaddata", "initial_article", verbosity=0)
-    # Hashed as production hashes, since the servers do not use the tests' fast hasher.
-    hasher = PBKDF2PasswordHasher()
-    chief = django_user_model.objects.create_superuser("chief", "", None)
-    chief.password = hasher.encode("a-long-test-password", hasher.salt())
-    chief.save(update_fields=["password"])
-    device = TOTPDevice.objects.create(user=chief, name="Authenticator app", confirmed=True)
+    _, device = superuser_with_app("chief", "a-long-test-password")
     first, second = servers
 
     for url in servers:  # both servers, several workers: fill the shared cache
@@ -118,18 +74,7 @@ def test_an_edit_published_through_one_server_is_served_by_the_other_at_once(ser
         assert page.headers["X-Cache"] == "hit"
         assert "Does Magnesium Help Osteoporosis?" in page.text
 
-    editor = requests.Session()
-    token = csrf_token(editor, first + "/admin/login/")
-    signed_in = editor.post(
-        first + "/admin/login/?next=/admin/",
-        timeout=5,
-        data={"csrfmiddlewaretoken": token, "username": "chief", "password": "a-long-test-password"},
-    )
-    assert signed_in.url.endswith("/admin/login/code/")  # production asks for a second factor
-    code = f"{TOTP(device.bin_key).token():06d}"
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', signed_in.text).group(1)
-    signed_in = editor.post(first + "/admin/login/code/", timeout=5, data={"csrfmiddlewaretoken": token, "code": code})
-    assert signed_in.url.endswith("/admin/") and "sessionid" in editor.cookies
+    editor = staff_session(first, "chief", "a-long-test-password", device.bin_key)
 
     article = Article.objects.get()
     token = csrf_token(editor, first + change_url(article))
