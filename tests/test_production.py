@@ -177,6 +177,9 @@ def test_head_gets_the_headers_of_get_and_no_body(seed_article):
     """Uptime monitors ask with HEAD; the application server is handed no body to drop."""
     import io
 
+    from django.core import signals
+    from django.db import close_old_connections
+
     from site_config.wsgi import application
 
     def call(method):
@@ -192,7 +195,16 @@ def test_head_gets_the_headers_of_get_and_no_body(seed_article):
             "wsgi.input": io.BytesIO(b""),
             "wsgi.errors": io.StringIO(),
         }
-        body = b"".join(application(environ, lambda status, headers: started.update(status=status, headers=headers)))
+        # As Django's test client does: a request must not close the test's own connection.
+        for sent in (signals.request_started, signals.request_finished):
+            sent.disconnect(close_old_connections)
+        try:
+            body = b"".join(
+                application(environ, lambda status, headers: started.update(status=status, headers=headers))
+            )
+        finally:
+            for sent in (signals.request_started, signals.request_finished):
+                sent.connect(close_old_connections)
         return started["status"], dict(started["headers"]), body
 
     status, headers, body = call("GET")
