@@ -79,7 +79,7 @@ def stored(response, key):
         etag=response["ETag"],
         last_modified=response.last_modified,
         made_at=response.made_at,
-        keys=" ".join(sorted(key.depends)) if purge.enabled() else "",
+        keys=purge.header_value(key.depends) if purge.enabled() else "",
     )
 
 

@@ -43,6 +43,13 @@ def enabled():
     return purger() is not None
 
 
+def header_value(keys):
+    """The page's keys as its SHARED_CACHE_KEYS_HEADER carries them: space-separated (xkey, Fastly's
+    Surrogate-Key), comma-separated for Cloudflare's Cache-Tag."""
+    separator = "," if settings.SHARED_CACHE_KEYS_HEADER.lower() == "cache-tag" else " "
+    return separator.join(sorted(keys))
+
+
 def sequence(alias=DEFAULT_DB_ALIAS):
     with connections[alias].cursor() as cursor:
         cursor.execute(f"SELECT value FROM {triggers.TABLE} WHERE id = 1")

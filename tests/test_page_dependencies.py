@@ -145,10 +145,13 @@ def test_pages_carry_their_keys_only_for_a_purger(seed_article, settings, purger
     assert "list" not in keys
     assert get(SEED)["xkey"] == " ".join(keys)  # the stored copy too
     assert {"all", "list"} <= set(get(HOME)["xkey"].split())
+    settings.SHARED_CACHE_KEYS_HEADER = "Cache-Tag"  # Cloudflare's: comma-separated
+    Article.objects.filter(pk=seed_article.pk).update(summary="Changed once.")
+    assert get(SEED)["Cache-Tag"] == ",".join(keys)
     settings.SHARED_CACHE_PURGER = ""
     purge.purger.cache_clear()
     Article.objects.filter(pk=seed_article.pk).update(summary="Changed.")
-    assert "xkey" not in get(SEED)
+    assert "xkey" not in get(SEED) and "Cache-Tag" not in get(SEED)
 
 
 @pytest.mark.django_db(transaction=True)
