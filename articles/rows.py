@@ -11,8 +11,8 @@ tests/test_rows.py checks the result against prefetch_related() on both database
 
 from functools import cache
 
-from django.db import router
-from django.db.models import Q
+from django.db import connections, router
+from django.db.models import DateTimeField, Q
 from django.db.models.expressions import RawSQL
 
 from pagecache.compiled import Loader, Marker
@@ -21,6 +21,10 @@ from .models import ROWS, Article, Contributor, HistoryEntry, Topic, in_page_ord
 
 ARTICLE = Marker("article id")  # in the compiled queries
 AUTHOR, REVIEWER = Marker("author id"), Marker("medical reviewer id")
+RELATED_COUNT = 4  # related articles on an article page
+RELATED = [Marker(f"related article id {n}") for n in range(RELATED_COUNT)]
+MOMENT = Marker("moment")
+SLUG = Marker("slug")
 
 
 @cache
@@ -52,3 +56,35 @@ def read(article):
     for entry in found["history"]:
         entry.reviewed_by = people.get(entry.reviewed_by_id)
     return found, found.pop("topics")
+
+
+@cache
+def _related_loader(using):
+    """The published articles, as lists show them, among RELATED_COUNT ids."""
+    moment = RawSQL("%s", (MOMENT,), output_field=DateTimeField())
+    ids = [RawSQL("%s", (marker,)) for marker in RELATED]
+    return Loader(Article.objects.published(at=moment).for_list().filter(pk__in=ids), using)
+
+
+def related(ids, moment):
+    """The articles with these ids (at most RELATED_COUNT) that are published at `moment`, in the order
+    of the ids, read as lists show them: one query, compiled once."""
+    using = router.db_for_read(Article)
+    values = {marker: ids[n] if n < len(ids) else None for n, marker in enumerate(RELATED)}
+    values[MOMENT] = connections[using].ops.adapt_datetimefield_value(moment)
+    found = {article.pk: article for article in _related_loader(using).run(values)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@cache
+def _article_loader(using):
+    moment = RawSQL("%s", (MOMENT,), output_field=DateTimeField())
+    return Loader(Article.objects.published(at=moment).filter(slug=RawSQL("%s", (SLUG,))).order_by()[:1], using)
+
+
+def published_article(slug, moment):
+    """The article at this address if it is published at `moment`, else None: one query, compiled once
+    (a reader's article page; staff, who also see drafts, go through the ORM)."""
+    using = router.db_for_read(Article)
+    values = {SLUG: slug, MOMENT: connections[using].ops.adapt_datetimefield_value(moment)}
+    return next(iter(_article_loader(using).run(values)), None)

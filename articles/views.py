@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from pagecache import content_version
 from pagecache.pages import depends_on, page_key, public_page
 from pagecache.store import TolerantCache
 from pagecache.triggers import EVERYTHING, PUBLISHED_SET
@@ -17,8 +18,8 @@ from . import search as site_search
 from .dependencies import article_key
 from .limits import RateLimit
 from .models import Article, Contributor, SlugRedirect, Topic, published_q, reviewed_by_q
+from .rows import RELATED_COUNT
 
-RELATED_COUNT = 4
 SEARCH_LIMIT = RateLimit("search")
 remembered = TolerantCache()  # related-article ids, per version of what they depend on
 
@@ -127,8 +128,12 @@ def article_detail(request, slug):
     drafts and scheduled articles, under a banner, and their pages are never
     cached. An address the article had before its slug changed answers 301.
     """
-    articles = Article.objects.with_state() if sees_unpublished(request.user) else Article.objects.published()
-    article = next(iter(articles.filter(slug=slug).order_by()[:1]), None)  # slug is unique: no ordering to work out
+    staff = sees_unpublished(request.user)
+    articles = Article.objects.with_state() if staff else Article.objects.published()
+    if staff:
+        article = next(iter(articles.filter(slug=slug).order_by()[:1]), None)  # slug is unique: no ordering
+    else:
+        article = article_rows.published_article(slug, content_version.now())
     if article is None:
         moved = (
             SlugRedirect.objects.select_related("article")
@@ -207,8 +212,7 @@ def related_articles(article, topics, snapshot=None):
         key = f"related:{settings.RELEASE}:{article.pk}:" + ":".join(str(v) for _, v in sorted(found_at.items()))
     ids = remembered.get(key) if key else None
     if ids is not None:
-        found = Article.objects.published().for_list().in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]
+        return article_rows.related(ids, content_version.now())
     topic_ids = [topic.pk for topic in topics]
     links = Article.topics.through.objects.filter(topic_id__in=topic_ids).exclude(article_id=article.pk)
     best = []

@@ -83,3 +83,55 @@ def test_an_article_without_a_reviewer_reads_its_writer_alone():
     article = Article.objects.get(pk=ArticleFactory(draft=True, medical_reviewer=None).pk)
     rows.read(article)
     assert article.medical_reviewer is None and article.author.name == "Citewell Editorial Team"
+
+
+def test_related_articles_read_by_id_are_those_the_orm_gives_in_the_order_asked(seed_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import rows
+    from articles.models import Article
+
+    from .factories import ArticleFactory
+
+    older = ArticleFactory(title="Older", published_at=timezone.now() - timedelta(days=3))
+    newer = ArticleFactory(title="Newer")
+    later = ArticleFactory(title="Later", published_at=timezone.now() + timedelta(days=1))
+    draft = ArticleFactory(title="Draft", draft=True)
+    ids = [newer.pk, later.pk, older.pk, draft.pk]
+    found = rows.related(ids, timezone.now())
+    assert [a.pk for a in found] == [newer.pk, older.pk]  # the scheduled one and the draft are not public
+    expected = Article.objects.published().for_list().in_bulk([newer.pk, older.pk])
+    for article in found:
+        orm = expected[article.pk]
+        assert (article.title, article.slug, article.summary, article.published_at) == (
+            orm.title,
+            orm.slug,
+            orm.summary,
+            orm.published_at,
+        )
+        assert article.get_deferred_fields() == orm.get_deferred_fields()
+    assert [a.pk for a in rows.related(ids, timezone.now() + timedelta(days=2))] == [newer.pk, later.pk, older.pk]
+    assert rows.related([], timezone.now()) == []
+
+
+def test_a_readers_article_is_read_by_address_as_the_orm_reads_it(seed_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import rows
+    from articles.models import Article
+
+    from .factories import ArticleFactory
+
+    found = rows.published_article(seed_article.slug, timezone.now())
+    orm = Article.objects.published().get(slug=seed_article.slug)
+    assert found.pk == orm.pk
+    assert all(getattr(found, f.attname) == getattr(orm, f.attname) for f in Article._meta.concrete_fields)
+    scheduled = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    assert rows.published_article(scheduled.slug, timezone.now()) is None
+    assert rows.published_article(scheduled.slug, timezone.now() + timedelta(hours=2)).pk == scheduled.pk
+    assert rows.published_article(ArticleFactory(draft=True).slug, timezone.now()) is None
+    assert rows.published_article("no-such-article", timezone.now()) is None
