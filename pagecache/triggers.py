@@ -241,20 +241,43 @@ def sqlite_statements(alias, table, owned):
 # PostgreSQL: functions that bump the version, set the keys and notify the app servers.
 
 
+def in_schedule(alias, table):
+    """Whether the schedule's query reads this table: only a change to it can move the next publish time."""
+    statement = schedule(alias)
+    return statement is not None and f'"{table}"' in statement[0]
+
+
 def postgres_functions(alias):
+    """pagecache_bump(): the content version's next number, taken once per statement (a bulk insert or
+    delete of many rows takes one; remembered in a transaction-local setting with the statement's
+    start, and undone with a rolled-back savepoint as the row's own change is), and the app servers
+    notified; a later row of the same statement only works out the next publish time again, where
+    it may have moved it. pagecache_set_key(): a key given that number, written once."""
     now = DATABASE_NOW["postgresql"]
+    upcoming = next_change_sql(alias, now)
     return [
-        "CREATE OR REPLACE FUNCTION pagecache_bump() RETURNS bigint AS $$ "
-        f"DECLARE bumped bigint; BEGIN UPDATE {TABLE} SET value = value + 1, changed_at = {now}, "
-        f"next_change_at = {next_change_sql(alias, now)} WHERE id = 1 RETURNING value INTO bumped; "
+        "DROP FUNCTION IF EXISTS pagecache_bump()",
+        "CREATE OR REPLACE FUNCTION pagecache_bump(schedule boolean) RETURNS bigint AS $$ "
+        "DECLARE remembered text; this text; bumped bigint; BEGIN "
+        "remembered := current_setting('pagecache.bumped', true); "
+        "this := txid_current()::text || '@' || statement_timestamp()::text; "
+        "IF remembered IS NOT NULL AND split_part(remembered, '|', 2) = this THEN "
+        "bumped := split_part(remembered, '|', 1)::bigint; "
+        f"IF schedule THEN UPDATE {TABLE} SET next_change_at = {upcoming} WHERE id = 1; END IF; "
+        "RETURN bumped; END IF; "
+        f"UPDATE {TABLE} SET value = value + 1, changed_at = {now}, next_change_at = {upcoming} "
+        "WHERE id = 1 RETURNING value INTO bumped; "
+        "PERFORM set_config('pagecache.bumped', bumped::text || '|' || this, true); "
         f"PERFORM pg_notify('{CHANNEL}', ''); RETURN bumped; END; $$ LANGUAGE plpgsql",
         "CREATE OR REPLACE FUNCTION pagecache_set_key(name text, bumped bigint) RETURNS void AS $$ "
-        f'BEGIN INSERT INTO {KEYS} ("key", version, changed_at) '
+        f'BEGIN INSERT INTO {KEYS} AS k ("key", version, changed_at) '
         f"SELECT name, value, changed_at FROM {TABLE} WHERE id = 1 AND value = bumped "
-        'ON CONFLICT ("key") DO UPDATE SET version = excluded.version, changed_at = excluded.changed_at; '
+        'ON CONFLICT ("key") DO UPDATE SET version = excluded.version, changed_at = excluded.changed_at '
+        "WHERE k.version IS DISTINCT FROM excluded.version; "
         "END; $$ LANGUAGE plpgsql",
         f"CREATE OR REPLACE FUNCTION {ALL_FUNCTION}() RETURNS trigger AS $$ "
-        f"BEGIN PERFORM pagecache_set_key('{EVERYTHING}', pagecache_bump()); RETURN NULL; END; $$ LANGUAGE plpgsql",
+        f"BEGIN PERFORM pagecache_set_key('{EVERYTHING}', pagecache_bump(true)); RETURN NULL; END; "
+        "$$ LANGUAGE plpgsql",
     ]
 
 
@@ -283,7 +306,7 @@ def postgres_statements(alias, table, owned):
     function = f"pagecache_keys_{table}"
     statements.append(
         f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ DECLARE bumped bigint; "
-        "BEGIN bumped := pagecache_bump(); "
+        f"BEGIN bumped := pagecache_bump({'true' if in_schedule(alias, table) else 'false'}); "
         "IF TG_WHEN = 'AFTER' THEN "
         f"{postgres_owned_branch(alias, owned, 'NEW')} RETURN NULL; END IF; "
         f"{postgres_owned_branch(alias, owned, 'OLD')} "

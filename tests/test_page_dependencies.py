@@ -171,3 +171,32 @@ def test_a_published_edit_purges_what_it_changed_before_the_response_leaves(admi
     Topic.objects.create(name="Sleep", slug="sleep")
     admin_client.post(reverse("admin:articles_topic_add"), {"name": "Iron", "slug": "iron"})
     assert {"all"} in purger
+
+
+def test_each_statement_takes_one_number_however_many_rows_it_changes(seed_article):
+    """A bulk insert or delete moves the content version once on PostgreSQL (its row triggers share the
+    statement's number); every statement moves it again, within one transaction too."""
+    from django.db import connection
+
+    from articles.models import KeyPoint
+    from pagecache.models import ContentVersion, DependencyVersion
+
+    def number():
+        return ContentVersion.objects.get().value
+
+    before = number()
+    KeyPoint.objects.bulk_create(
+        KeyPoint(article=seed_article, order=100 + n, title=f"Point {n}", text="Text.") for n in range(5)
+    )
+    after_insert = number()
+    if connection.vendor == "postgresql":
+        assert after_insert == before + 1
+    else:
+        assert after_insert > before
+    key = DependencyVersion.objects.get(key=f"article-{seed_article.pk}")
+    assert key.version == after_insert
+    KeyPoint.objects.filter(article=seed_article, order__gte=100).delete()
+    after_delete = number()
+    assert after_delete > after_insert  # the next statement, in the same transaction
+    assert DependencyVersion.objects.get(key=f"article-{seed_article.pk}").version == after_delete
+    assert DependencyVersion.objects.get(key="list").version == after_delete
