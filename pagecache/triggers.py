@@ -73,6 +73,11 @@ def dependencies():
     return import_string(settings.PAGE_CACHE_DEPENDENCIES)()
 
 
+def owner_key(pk):
+    """The dependency key of the owner with this id."""
+    return f"{dependencies().prefix}-{pk}"
+
+
 def inline(statement, alias, values):
     """A compiled statement as SQL alone: its markers replaced by the SQL in `values`, its other
     parameters written in as literals."""

@@ -38,7 +38,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from . import purge, triggers
-from .content_version import as_datetime, next_change
+from .content_version import as_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -117,12 +117,12 @@ def bump_due(alias, moment):
     changed when that content went public. Only the first process to see it does it."""
     db = connections[alias]
     at = db.ops.adapt_datetimefield_value(moment)
-    upcoming, params = next_change(alias, at)
+    upcoming = triggers.next_change_sql(alias, "%s")
     with transaction.atomic(using=alias), db.cursor() as cursor:
         cursor.execute(
             f"UPDATE {triggers.TABLE} SET value = value + 1, changed_at = next_change_at, "
             f"next_change_at = {upcoming} WHERE id = 1 AND next_change_at <= %s",
-            [*params, at],
+            [at] * (upcoming.count("%s") + 1),
         )
         if cursor.rowcount:
             cursor.execute(
